@@ -1,0 +1,28 @@
+/*
+ * Internal allocation (STYLE.md habit 13). xmalloc and friends abort with a message when memory
+ * runs out: they are for sizes the program itself decides. Sizes that come from outside are
+ * checked against base/limits.h first.
+ *
+ * For fault-injection tests, CU_FAIL_ALLOC=N in the environment makes the Nth call (1-based)
+ * to cu_try_malloc return NULL; code that uses cu_try_malloc must handle that and leave
+ * nothing half-done.
+ */
+#ifndef CU_MEM_H
+#define CU_MEM_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+/* Returns the new pointer; the old one is invalid afterwards. */
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* A NUL-terminated copy of the N bytes at S. */
+char *xstrndup(const char *s, size_t n);
+
+/* malloc that may fail (returns NULL), and fails on purpose under CU_FAIL_ALLOC. */
+void *cu_try_malloc(size_t n);
+/* Re-read CU_FAIL_ALLOC and restart the count (tests call this between runs). */
+void cu_fail_alloc_reset(void);
+
+#endif
