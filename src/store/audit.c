@@ -1,0 +1,61 @@
+/* The audit trail: one row per write, with actor and time; append-only. */
+#include "store/store_int.h"
+
+enum { STMT_INSERT, STMT_LIST, STMT__MAX };
+
+static const char *const sql[STMT__MAX] = {
+	[STMT_INSERT] = "INSERT INTO audit (at, actor, action, entity, key, detail)"
+			" VALUES (?, ?, ?, ?, ?, ?)",
+	[STMT_LIST] = "SELECT id, at, actor, action, entity, key, detail FROM audit"
+		      " ORDER BY id DESC LIMIT ?",
+};
+
+int store_audit_write(struct store *s, const struct cu_actor *a, const char *action,
+		      const char *entity, struct cu_str key, const char *detail,
+		      struct cu_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, STORE_MOD_AUDIT, sql, STMT__MAX, STMT_INSERT, err);
+	char now[32];
+
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_text(st, 1, store_now(s, now), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
+	store_bind_str(st, 5, key);
+	sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_dberr(s, "writing the audit trail", err);
+	return 0;
+}
+
+int store_audit_list(struct store *s, const struct cu_actor *a, int limit,
+		     int (*cb)(void *arg, const struct store_audit *e), void *arg,
+		     struct cu_err *err)
+{
+	sqlite3_stmt *st;
+	struct store_audit e;
+	int rc;
+
+	if (store_access(s, a, STORE_ACT_READ_AUDIT, 0, err))
+		return CU_EDENIED;
+	if (!(st = store_stmt(s, STORE_MOD_AUDIT, sql, STMT__MAX, STMT_LIST, err)))
+		return CU_EDB;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, e.at, sizeof e.at);
+		store_col_text(st, 2, e.actor, sizeof e.actor);
+		store_col_text(st, 3, e.action, sizeof e.action);
+		store_col_text(st, 4, e.entity, sizeof e.entity);
+		store_col_text(st, 5, e.key, sizeof e.key);
+		store_col_text(st, 6, e.detail, sizeof e.detail);
+		if (cb(arg, &e))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, "reading the audit trail", err);
+	sqlite3_reset(st);
+	return 0;
+}

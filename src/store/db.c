@@ -1,0 +1,391 @@
+/*
+ * The connection: opening, pragmas, migrations, transactions, the statement cache, the clock and
+ * the content digest. See store.h.
+ */
+#include "store/store_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/mem.h"
+
+/*
+ * Numbered migrations. Entry i takes the schema from version i to i + 1; the version lives in
+ * PRAGMA user_version. Never edit a migration that has shipped: add a new one.
+ */
+static const char *const migrations[] = {
+	/* 1: organisations, catalogue, imports, append-only observations, audit. */
+	"CREATE TABLE org ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('provider','commissioner','regulator','oversight')),"
+	"  parent_id INTEGER REFERENCES org(id),"
+	"  postcode TEXT NOT NULL DEFAULT '',"
+	"  latitude REAL, longitude REAL,"
+	"  valid_from TEXT NOT NULL DEFAULT '', valid_to TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE service ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL);"
+	"CREATE TABLE indicator ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  service_id INTEGER NOT NULL REFERENCES service(id),"
+	"  domain TEXT NOT NULL CHECK (domain IN ('safety','effectiveness','experience')),"
+	"  measure TEXT NOT NULL CHECK (measure IN ('proportion','rate','count','mean','ratio')),"
+	"  unit TEXT NOT NULL,"
+	"  polarity TEXT NOT NULL"
+	"    CHECK (polarity IN ('higher_is_better','lower_is_better','neither')),"
+	"  multiplier REAL NOT NULL DEFAULT 1,"
+	"  target REAL,"
+	"  definition TEXT NOT NULL,"
+	"  source TEXT NOT NULL);"
+	"CREATE TABLE import ("
+	"  id INTEGER PRIMARY KEY,"
+	"  file_name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  profile TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT NOT NULL,"
+	"  rows_read INTEGER NOT NULL,"
+	"  rows_accepted INTEGER NOT NULL,"
+	"  observations INTEGER NOT NULL);"
+	"CREATE TABLE observation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  indicator_id INTEGER NOT NULL REFERENCES indicator(id),"
+	"  period_start TEXT NOT NULL,"
+	"  period_end TEXT NOT NULL,"
+	"  grain TEXT NOT NULL CHECK (grain IN ('month','quarter','year')),"
+	"  revision INTEGER NOT NULL CHECK (revision >= 1),"
+	"  status TEXT NOT NULL CHECK (status IN ('ok','suppressed','missing')),"
+	"  numerator REAL, denominator REAL, value REAL,"
+	"  recorded_at TEXT NOT NULL,"
+	/* The import row is written last in the same transaction: check the key at commit. */
+	"  import_id INTEGER NOT NULL REFERENCES import(id) DEFERRABLE INITIALLY DEFERRED);"
+	"CREATE UNIQUE INDEX observation_key"
+	"  ON observation(org_id, indicator_id, period_start, revision);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  entity TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  detail TEXT NOT NULL);"
+	/* Quality data, imports and the audit trail are never changed or removed. */
+	"CREATE TRIGGER observation_no_update BEFORE UPDATE ON observation"
+	"  BEGIN SELECT RAISE(ABORT, 'observations are append-only'); END;"
+	"CREATE TRIGGER observation_no_delete BEFORE DELETE ON observation"
+	"  BEGIN SELECT RAISE(ABORT, 'observations are append-only'); END;"
+	"CREATE TRIGGER import_no_update BEFORE UPDATE ON import"
+	"  BEGIN SELECT RAISE(ABORT, 'imports are append-only'); END;"
+	"CREATE TRIGGER import_no_delete BEFORE DELETE ON import"
+	"  BEGIN SELECT RAISE(ABORT, 'imports are append-only'); END;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	/* 'Current' is a view: the latest revision of each period. */
+	"CREATE VIEW observation_current AS"
+	"  SELECT o.* FROM observation o"
+	"  WHERE o.revision = (SELECT max(revision) FROM observation p"
+	"    WHERE p.org_id = o.org_id AND p.indicator_id = o.indicator_id"
+	"    AND p.period_start = o.period_start);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+int store_dberr(struct store *s, const char *what, struct cu_err *err)
+{
+	return cu_err_set(err, CU_EDB, "database error while %s: %s", what,
+			  s && s->db ? sqlite3_errmsg(s->db) : "no connection");
+}
+
+static int exec(struct store *s, const char *sql, const char *what, struct cu_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_dberr(s, what, err);
+	return 0;
+}
+
+static int user_version(struct store *s, int *v, struct cu_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_dberr(s, "reading the schema version", err);
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_dberr(s, "reading the schema version", err);
+}
+
+/* Apply migrations from the database's version up to the latest, each in its transaction. */
+static int migrate(struct store *s, int readonly, struct cu_err *err)
+{
+	int v;
+
+	if (user_version(s, &v, err))
+		return CU_EDB;
+	if (v > NMIGRATIONS)
+		return cu_err_set(err, CU_EVERSION,
+				  "database \"%s\" has schema version %d, newer than this "
+				  "custodian (version %d): use a newer custodian",
+				  s->path, v, NMIGRATIONS);
+	if (v < NMIGRATIONS && readonly)
+		return cu_err_set(err, CU_EVERSION,
+				  "database \"%s\" has schema version %d and needs migrating to %d: "
+				  "open it read-write once",
+				  s->path, v, NMIGRATIONS);
+	for (; v < NMIGRATIONS; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (exec(s, "BEGIN IMMEDIATE", "starting a migration", err))
+			return CU_EDB;
+		if (exec(s, migrations[v], "migrating the schema", err) ||
+		    exec(s, pragma, "recording the schema version", err)) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return CU_EDB;
+		}
+		if (exec(s, "COMMIT", "committing a migration", err))
+			return CU_EDB;
+	}
+	return 0;
+}
+
+static int64_t system_now(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int store_open(const char *path, int flags, struct store **out, struct cu_err *err)
+{
+	struct store *s;
+	struct stat sb;
+	int oflags = (flags & STORE_OPEN_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof s->path)
+		return cu_err_set(err, CU_EINVAL, "database path is too long");
+	if (stat(path, &sb) != 0) {
+		if (!(flags & STORE_OPEN_CREATE) || (flags & STORE_OPEN_READONLY))
+			return cu_err_set(err, CU_ENOENT,
+					  "no database at \"%s\": run `custodian -d %s init` first",
+					  path, path);
+		oflags |= SQLITE_OPEN_CREATE;
+	}
+	s = xcalloc(1, sizeof *s);
+	snprintf(s->path, sizeof s->path, "%s", path);
+	s->now = system_now;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		store_dberr(s, "opening the database", err);
+		store_close(s);
+		return CU_EDB;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, CU_DB_BUSY_TIMEOUT_MS);
+	/* Refuse files that are not SQLite databases before touching them. */
+	if (exec(s, "SELECT count(*) FROM sqlite_schema", "reading the database", err) ||
+	    (!(flags & STORE_OPEN_READONLY) &&
+	     exec(s,
+		  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		  " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+		  "setting up the connection", err)) ||
+	    ((flags & STORE_OPEN_READONLY) &&
+	     exec(s, "PRAGMA foreign_keys = ON", "setting up the connection", err)) ||
+	    migrate(s, flags & STORE_OPEN_READONLY, err)) {
+		store_close(s);
+		return err && err->code ? err->code : CU_EDB;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int m = 0; m < STORE_MOD__MAX; m++)
+		for (int i = 0; i < STORE_MAX_STMTS; i++)
+			sqlite3_finalize(s->stmts[m][i]);
+	if (s->db && s->in_txn)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int store_schema_version(struct store *s)
+{
+	int v;
+
+	return user_version(s, &v, NULL) ? -1 : v;
+}
+
+int store_open_statements(struct store *s)
+{
+	int n = 0;
+
+	for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+		n++;
+	return n;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, enum store_module m, const char *const *table, int n,
+			 int i, struct cu_err *err)
+{
+	sqlite3_stmt **slot;
+
+	if (i < 0 || i >= n || i >= STORE_MAX_STMTS || (unsigned)m >= STORE_MOD__MAX) {
+		cu_err_set(err, CU_EDB, "internal error: statement %d of module %d", i, (int)m);
+		return NULL;
+	}
+	slot = &s->stmts[m][i];
+	if (!*slot) {
+		if (sqlite3_prepare_v3(s->db, table[i], -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) !=
+		    SQLITE_OK) {
+			store_dberr(s, "preparing a statement", err);
+			*slot = NULL;
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+	}
+	return *slot;
+}
+
+int store_bind_str(sqlite3_stmt *st, int i, struct cu_str v)
+{
+	return sqlite3_bind_text(st, i, v.n ? v.p : "", (int)v.n, SQLITE_STATIC);
+}
+
+void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	int len = sqlite3_column_bytes(st, i);
+
+	if (!t || n == 0) {
+		if (n)
+			dst[0] = '\0';
+		return;
+	}
+	if ((size_t)len >= n)
+		len = (int)n - 1;
+	memcpy(dst, t, (size_t)len);
+	dst[len] = '\0';
+}
+
+void store_set_clock(struct store *s, int64_t (*now)(void *arg), void *arg)
+{
+	s->now = now ? now : system_now;
+	s->now_arg = now ? arg : NULL;
+}
+
+const char *store_now(struct store *s, char out[32])
+{
+	int64_t us = s->now(s->now_arg);
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(us % 1000000));
+	return out;
+}
+
+int store_begin(struct store *s, struct cu_err *err)
+{
+	if (s->in_txn)
+		return cu_err_set(err, CU_EDB, "internal error: transaction already open");
+	if (exec(s, "BEGIN IMMEDIATE", "starting a transaction", err))
+		return CU_EDB;
+	s->in_txn = 1;
+	return 0;
+}
+
+int store_commit(struct store *s, struct cu_err *err)
+{
+	if (!s->in_txn)
+		return cu_err_set(err, CU_EDB, "internal error: no transaction to commit");
+	if (exec(s, "COMMIT", "committing", err)) {
+		store_rollback(s);
+		return CU_EDB;
+	}
+	s->in_txn = 0;
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->in_txn)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = 0;
+}
+
+/* Hash every row of one table, in rowid order, column by column with type tags. */
+static int digest_table(struct store *s, const char *sql, crypto_hash_sha256_state *h,
+			struct cu_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_dberr(s, "computing the digest", err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int nc = sqlite3_column_count(st);
+
+		for (int c = 0; c < nc; c++) {
+			unsigned char tag = (unsigned char)sqlite3_column_type(st, c);
+			const void *p = sqlite3_column_blob(st, c);
+			int n = sqlite3_column_bytes(st, c);
+			uint32_t len = (uint32_t)n;
+
+			crypto_hash_sha256_update(h, &tag, 1);
+			crypto_hash_sha256_update(h, (const unsigned char *)&len, sizeof len);
+			if (n > 0 && p)
+				crypto_hash_sha256_update(h, p, (unsigned long long)n);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, "computing the digest", err);
+}
+
+int store_digest(struct store *s, char out[65], struct cu_err *err)
+{
+	/* Whole-table reads, fixed list: these are the only tables, in migration order. */
+	static const char *const tables[] = {
+		"SELECT * FROM org ORDER BY id",     "SELECT * FROM service ORDER BY id",
+		"SELECT * FROM indicator ORDER BY id", "SELECT * FROM import ORDER BY id",
+		"SELECT * FROM observation ORDER BY id", "SELECT * FROM audit ORDER BY id",
+		"SELECT type, name, sql FROM sqlite_schema ORDER BY name",
+	};
+	crypto_hash_sha256_state h;
+	unsigned char d[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256_init(&h);
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		if (digest_table(s, tables[i], &h, err))
+			return CU_EDB;
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof d);
+	return 0;
+}

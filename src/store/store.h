@@ -1,0 +1,251 @@
+/*
+ * store: custodian's database, the only place with SQL (ARCHITECTURE.md).
+ *
+ * One SQLite file in WAL mode with synchronous=FULL, foreign keys on and a busy timeout.
+ * Numbered migrations run when a store is opened; a database newer than this binary is refused.
+ *
+ * Quality data is append-only and bitemporal: each observation has the period it is about and
+ * the moment it was recorded. A resubmission of the same organisation, indicator and period is
+ * a new revision; nothing is updated or deleted (triggers refuse it). Reads take an `as_of`
+ * time ("" or NULL means now) and return what was known then.
+ *
+ * Every call takes the actor, and the store decides what the actor may do. Every write is
+ * recorded in the audit table with the actor and the time.
+ *
+ * A struct store is one connection: use it from one thread at a time. Open one per thread.
+ * Strings in result structs are copies owned by the struct; callbacks receive pointers valid
+ * only during the call.
+ */
+#ifndef CU_STORE_H
+#define CU_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/limits.h"
+#include "base/str.h"
+#include "model/actor.h"
+#include "model/catalogue.h"
+#include "model/period.h"
+
+struct store;
+
+enum store_open_flags {
+	STORE_OPEN_CREATE = 1,   /* create the file (and migrate) if absent */
+	STORE_OPEN_READONLY = 2, /* open read-only; never migrate */
+};
+
+/* The schema version this binary writes. */
+int store_schema_latest(void);
+
+/*
+ * Open the database at PATH, apply pending migrations (unless read-only) and return a new
+ * store in *OUT (free with store_close). Errors: CU_ENOENT when the file is absent and
+ * STORE_OPEN_CREATE is not given; CU_EVERSION when the database is newer than this binary or
+ * needs migration while read-only; CU_EDB for any other failure.
+ */
+int store_open(const char *path, int flags, struct store **out, struct cu_err *err);
+/* Finalise every statement and close. NULL is a no-op. */
+void store_close(struct store *s);
+/* The schema version of the open database. */
+int store_schema_version(struct store *s);
+
+/*
+ * Replace the clock (microseconds since the epoch, UTC) used for recorded_at and audit times.
+ * Tests use it to make history deterministic. NOW NULL restores the system clock.
+ */
+void store_set_clock(struct store *s, int64_t (*now)(void *arg), void *arg);
+/* The store's current time as ISO 8601 UTC with microseconds, into OUT[32]. */
+const char *store_now(struct store *s, char out[32]);
+
+/* Transactions. store_begin takes the write lock at once (BEGIN IMMEDIATE). */
+int store_begin(struct store *s, struct cu_err *err);
+int store_commit(struct store *s, struct cu_err *err);
+/* Roll back; safe to call when no transaction is open. */
+void store_rollback(struct store *s);
+
+/*
+ * A digest of the whole content (every row of every table, in key order) as 64 hex digits
+ * into OUT[65]. Two stores with equal digests hold the same data. Tests use it to prove that
+ * a failed import changed nothing.
+ */
+int store_digest(struct store *s, char out[65], struct cu_err *err);
+/* Count of open (unfinalised) statements; tests check it is 0 after store_close paths. */
+int store_open_statements(struct store *s);
+
+/* ---- organisations ---- */
+
+struct store_org {
+	int64_t id;
+	char code[CU_MAX_CODE + 1];
+	char name[CU_MAX_NAME + 1];
+	enum model_org_kind kind;
+	char parent[CU_MAX_CODE + 1]; /* parent's code, "" when none */
+	char postcode[16];
+	bool has_location;
+	double latitude, longitude;
+	char valid_from[11], valid_to[11]; /* "" when open-ended */
+};
+
+/*
+ * Insert the organisation O, or, when its code exists, bring the stored one up to date
+ * (name, kind, parent, postcode, location, validity). *ID (may be NULL) gets its id. Audited.
+ * Errors: CU_EDENIED when the actor may not manage organisations; CU_ENOENT for an unknown
+ * parent code; CU_EDB.
+ */
+int store_org_put(struct store *s, const struct cu_actor *a, const struct store_org *o,
+		  int64_t *id, struct cu_err *err);
+/*
+ * The id of the organisation with CODE, creating it (as a provider named by its code) when it
+ * is absent and CREATE is true. Creation is audited. CU_ENOENT when absent and !CREATE.
+ */
+int store_org_ensure(struct store *s, const struct cu_actor *a, struct cu_str code, bool create,
+		     int64_t *id, struct cu_err *err);
+/* Read the organisation with CODE into *OUT. CU_ENOENT when absent or not visible. */
+int store_org_get(struct store *s, const struct cu_actor *a, const char *code,
+		  struct store_org *out, struct cu_err *err);
+/* Call CB for each organisation visible to A, by name; a non-zero return from CB stops. */
+int store_org_list(struct store *s, const struct cu_actor *a,
+		   int (*cb)(void *arg, const struct store_org *o), void *arg, struct cu_err *err);
+
+/* ---- catalogue: services and indicators ---- */
+
+struct store_service {
+	int64_t id;
+	char code[CU_MAX_CODE + 1];
+	char name[CU_MAX_NAME + 1];
+};
+
+struct store_indicator {
+	int64_t id;
+	char code[CU_MAX_CODE + 1];
+	char title[CU_MAX_NAME + 1];
+	char service[CU_MAX_CODE + 1]; /* service code */
+	enum model_domain domain;
+	enum model_measure measure;
+	char unit[32];
+	enum model_polarity polarity;
+	double multiplier;             /* value = numerator / denominator x multiplier */
+	bool has_target;
+	double target;                 /* in the indicator's unit */
+	char definition[CU_MAX_TEXT + 1];
+	char source[CU_MAX_NAME + 1];
+};
+
+/* Insert or update a service by code. Audited. */
+int store_service_put(struct store *s, const struct cu_actor *a, const struct store_service *v,
+		      struct cu_err *err);
+/* Insert or update an indicator by code; its service must exist (CU_ENOENT). Audited. */
+int store_indicator_put(struct store *s, const struct cu_actor *a,
+			const struct store_indicator *v, struct cu_err *err);
+/* Read the indicator with CODE. CU_ENOENT when absent. */
+int store_indicator_get(struct store *s, const struct cu_actor *a, struct cu_str code,
+			struct store_indicator *out, struct cu_err *err);
+/* Call CB for each indicator, by service then code. */
+int store_indicator_list(struct store *s, const struct cu_actor *a,
+			 int (*cb)(void *arg, const struct store_indicator *v), void *arg,
+			 struct cu_err *err);
+/* Call CB for each service, by name. */
+int store_service_list(struct store *s, const struct cu_actor *a,
+		       int (*cb)(void *arg, const struct store_service *v), void *arg,
+		       struct cu_err *err);
+
+/* ---- imports ---- */
+
+struct store_import {
+	int64_t id;
+	char file_name[CU_MAX_NAME + 1];
+	char sha256[65];
+	char profile[CU_MAX_NAME + 1];
+	char actor[64];
+	char started_at[32], finished_at[32];
+	int64_t rows_read, rows_accepted, observations;
+};
+
+/* The id the next recorded import will have. Call inside the import's transaction. */
+int store_import_next_id(struct store *s, int64_t *id, struct cu_err *err);
+/* Find the import of a file with this SHA-256. CU_ENOENT when none. */
+int store_import_find_sha(struct store *s, const struct cu_actor *a, const char *sha256,
+			  struct store_import *out, struct cu_err *err);
+/*
+ * Record a finished import (its id must be store_import_next_id's). Called last, inside the
+ * import's transaction, so the import row and its observations land together. Audited.
+ * CU_EEXIST when a file with the same SHA-256 was imported before.
+ */
+int store_import_record(struct store *s, const struct cu_actor *a, const struct store_import *r,
+			struct cu_err *err);
+/* Call CB for each import, newest first, at most LIMIT (0: all). */
+int store_import_list(struct store *s, const struct cu_actor *a, int limit,
+		      int (*cb)(void *arg, const struct store_import *r), void *arg,
+		      struct cu_err *err);
+
+/* ---- observations ---- */
+
+struct store_obs {
+	int64_t org_id, indicator_id, import_id;
+	enum model_grain grain;
+	char period_start[11], period_end[11];
+	enum model_obs_status status;
+	bool has_numerator, has_denominator, has_value;
+	double numerator, denominator, value;
+	/* When the figure was recorded: an import uses its start time for all its rows, and its
+	 * rows become visible together when it commits. */
+	char recorded_at[32];
+	/* Filled on reads: */
+	int revision;          /* 1 for the first submission, 2 for the first revision, ... */
+	char org_code[CU_MAX_CODE + 1];
+	char indicator_code[CU_MAX_CODE + 1];
+};
+
+/*
+ * Append observation O as the next revision of its (organisation, indicator, period).
+ * Checks the actor may submit for that organisation. *REVISION (may be NULL) gets the
+ * revision number. CU_EEXIST when the same key was already appended by the same import (a
+ * duplicate row within one file).
+ */
+int store_obs_append(struct store *s, const struct cu_actor *a, const struct store_obs *o,
+		     int *revision, struct cu_err *err);
+
+/*
+ * The series for one organisation and indicator as it was known at AS_OF (an ISO time; a bare
+ * date YYYY-MM-DD means the end of that day; NULL or "" means now): for each period, the latest revision recorded at or before AS_OF, in period
+ * order. CB is called per period; a non-zero return stops.
+ */
+int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
+		     int64_t indicator_id, const char *as_of,
+		     int (*cb)(void *arg, const struct store_obs *o), void *arg, struct cu_err *err);
+/*
+ * For one organisation, the latest period of every indicator it has data for, as known at
+ * AS_OF, with the figures of that period's current revision; by indicator code.
+ */
+int store_obs_latest(struct store *s, const struct cu_actor *a, int64_t org_id,
+		     const char *as_of, int (*cb)(void *arg, const struct store_obs *o), void *arg,
+		     struct cu_err *err);
+/* Every revision of one period, oldest first (the "what changed" view). */
+int store_obs_revisions(struct store *s, const struct cu_actor *a, int64_t org_id,
+			int64_t indicator_id, const char *period_start,
+			int (*cb)(void *arg, const struct store_obs *o), void *arg,
+			struct cu_err *err);
+/* Count of observation rows (all revisions) and of current ones. */
+int store_obs_count(struct store *s, const struct cu_actor *a, int64_t *rows, int64_t *current,
+		    struct cu_err *err);
+
+/* ---- audit ---- */
+
+struct store_audit {
+	int64_t id;
+	char at[32];
+	char actor[64];
+	char action[32];
+	char entity[32];
+	char key[CU_MAX_CODE + 1];
+	char detail[CU_MAX_NAME + 1];
+};
+
+/* Call CB for audit entries, newest first, at most LIMIT. */
+int store_audit_list(struct store *s, const struct cu_actor *a, int limit,
+		     int (*cb)(void *arg, const struct store_audit *e), void *arg,
+		     struct cu_err *err);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * Internals shared by the store's modules. Each module keeps one statement table
+ * (`static const char *const sql[STMT__MAX]`) and fetches prepared statements through
+ * store_stmt, which prepares each once per connection and resets it for reuse.
+ */
+#ifndef CU_STORE_INT_H
+#define CU_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+enum store_module {
+	STORE_MOD_DB,
+	STORE_MOD_ORG,
+	STORE_MOD_CATALOGUE,
+	STORE_MOD_IMPORT,
+	STORE_MOD_OBS,
+	STORE_MOD_AUDIT,
+	STORE_MOD__MAX
+};
+
+/* Statements per module: an upper bound checked by assert when a module's table is used. */
+#define STORE_MAX_STMTS 24
+
+struct store {
+	sqlite3 *db;
+	char path[1024];
+	int64_t (*now)(void *arg);
+	void *now_arg;
+	int in_txn;
+	sqlite3_stmt *stmts[STORE_MOD__MAX][STORE_MAX_STMTS];
+};
+
+/*
+ * The prepared statement number I of module M, whose SQL is TABLE[I] (N entries). Prepared on
+ * first use, and reset with bindings cleared on every later fetch. NULL on failure, with ERR set.
+ */
+sqlite3_stmt *store_stmt(struct store *s, enum store_module m, const char *const *table, int n,
+			 int i, struct cu_err *err);
+
+/* Set ERR from the connection's last error, naming WHAT was being done. Returns CU_EDB. */
+int store_dberr(struct store *s, const char *what, struct cu_err *err);
+
+/* Bind a view as text (SQLITE_TRANSIENT is not needed: views outlive the step). */
+int store_bind_str(sqlite3_stmt *st, int i, struct cu_str v);
+/* Copy column I as text into DST (size N), truncating; "" for NULL. */
+void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n);
+
+/* Write one audit entry. */
+int store_audit_write(struct store *s, const struct cu_actor *a, const char *action,
+		      const char *entity, struct cu_str key, const char *detail,
+		      struct cu_err *err);
+
+/* The access decisions, in one place (access.c). */
+enum store_action {
+	STORE_ACT_READ_DATA,      /* read quality data of an organisation */
+	STORE_ACT_SUBMIT,         /* append observations for an organisation */
+	STORE_ACT_MANAGE_ORGS,    /* create or change organisations */
+	STORE_ACT_MANAGE_CATALOGUE,
+	STORE_ACT_READ_AUDIT,
+	STORE_ACT__MAX
+};
+/* 0 when actor A may do ACT on organisation ORG_ID (0 for none), else CU_EDENIED with ERR. */
+int store_access(struct store *s, const struct cu_actor *a, enum store_action act, int64_t org_id,
+		 struct cu_err *err);
+
+#endif
