@@ -72,6 +72,7 @@ struct imp {
 	size_t cat_base[CU_MAX_PROFILE_RULES + 1];
 
 	struct cu_map orgs;  /* code -> org id */
+	struct cu_map pairs; /* (org id, indicator id) -> 1 + whether it had history */
 	struct cu_map inds;  /* code -> struct ind_info * (owned here) */
 	struct cu_map groups; /* long format: key -> index in glist */
 	struct group *glist;
@@ -453,11 +454,39 @@ static const struct ind_info *indicator_of(struct imp *m, const struct ingest_re
 	return info;
 }
 
+/*
+ * Whether the organisation had any observation of the indicator before this import: asked once
+ * per pair, so that appends for new pairs skip the per-row revision lookup (the import's
+ * largest cost after the insert itself).
+ */
+static int pair_is_new(struct imp *m, struct store_obs *ob, struct cu_err *err)
+{
+	int64_t key[2] = { ob->org_id, ob->indicator_id };
+	struct cu_map_entry *e = cu_map_put(&m->pairs, (struct cu_str){ (const char *)key, sizeof key },
+					    NULL);
+	bool exists;
+
+	if (!e)
+		return 0; /* no room to remember: take the safe path */
+	if (e->v.i == 0) {
+		if (store_obs_has_history(m->s, m->a, ob->org_id, ob->indicator_id, &exists, err))
+			return -1;
+		e->v.i = exists ? 2 : 1;
+	}
+	ob->pair_is_new = e->v.i == 1;
+	return 0;
+}
+
 static int append(struct imp *m, long line, int col, struct store_obs *ob)
 {
 	struct cu_err err;
 
 	cu_err_clear(&err);
+	if (pair_is_new(m, ob, &err)) {
+		m->fatal = err.code;
+		add_err(m, &err, line, col);
+		return -1;
+	}
 	ob->import_id = m->res->import_id;
 	memcpy(ob->recorded_at, m->recorded_at, sizeof ob->recorded_at);
 	if (store_obs_append(m->s, m->a, ob, NULL, &err)) {
@@ -873,6 +902,7 @@ static void imp_release(struct imp *m)
 	cu_map_each(&m->inds, free_ind, NULL);
 	cu_map_release(&m->inds);
 	cu_map_release(&m->orgs);
+	cu_map_release(&m->pairs);
 	cu_map_release(&m->groups);
 	cu_map_release(&m->seen);
 	free(m->glist);
@@ -924,6 +954,7 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	m.res = res;
 	m.src = o->display_name ? o->display_name : base_name(path);
 	cu_map_init(&m.orgs, 0);
+	cu_map_init(&m.pairs, MAX_GROUPS);
 	cu_map_init(&m.inds, 0);
 	cu_map_init(&m.groups, MAX_GROUPS);
 	cu_map_init(&m.seen, MAX_GROUPS);

@@ -23,7 +23,7 @@ struct ctx {
 
 static int fail(struct ctx *c, const char *key, const char *fmt, const char *a)
 {
-	char msg[256];
+	char msg[1024];
 
 	snprintf(msg, sizeof msg, fmt, a ? a : "");
 	return cu_err_setloc(c->err, CU_EINVAL, c->source, 0, NULL, "profile key \"%s\": %s", key,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 enum {
+	STMT_PAIR_EXISTS,
 	STMT_LAST_REV,
 	STMT_INSERT,
 	STMT_SERIES,
@@ -29,6 +30,8 @@ enum {
 	" AND p.recorded_at <= ?3)"
 
 static const char *const sql[STMT__MAX] = {
+	[STMT_PAIR_EXISTS] = "SELECT EXISTS (SELECT 1 FROM observation"
+			     " WHERE org_id = ? AND indicator_id = ?)",
 	[STMT_LAST_REV] = "SELECT revision, import_id FROM observation"
 			  " WHERE org_id = ? AND indicator_id = ? AND period_start = ?"
 			  " ORDER BY revision DESC LIMIT 1",
@@ -69,6 +72,30 @@ static const char *as_of_bound(const char *as_of, char buf[32])
 	return as_of;
 }
 
+static int duplicate(struct cu_err *err)
+{
+	return cu_err_set(err, CU_EEXIST, "duplicate row: this organisation, indicator and period "
+					  "appear earlier in the file");
+}
+
+int store_obs_has_history(struct store *s, const struct cu_actor *a, int64_t org_id,
+			  int64_t indicator_id, bool *exists, struct cu_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
+		return CU_EDENIED;
+	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_PAIR_EXISTS, err)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, indicator_id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_dberr(s, "reading history", err);
+	*exists = sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
 int store_obs_append(struct store *s, const struct cu_actor *a, const struct store_obs *o,
 		     int *revision, struct cu_err *err)
 {
@@ -77,23 +104,25 @@ int store_obs_append(struct store *s, const struct cu_actor *a, const struct sto
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, o->org_id, err))
 		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LAST_REV, err)))
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, o->org_id);
-	sqlite3_bind_int64(st, 2, o->indicator_id);
-	sqlite3_bind_text(st, 3, o->period_start, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 1) == o->import_id) {
-			sqlite3_reset(st);
-			return cu_err_set(err, CU_EEXIST, "duplicate row: this organisation, indicator "
-							  "and period appear earlier in the file");
+	/* Without earlier history, this is revision 1 and the unique key catches a duplicate. */
+	if (!o->pair_is_new) {
+		if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LAST_REV, err)))
+			return CU_EDB;
+		sqlite3_bind_int64(st, 1, o->org_id);
+		sqlite3_bind_int64(st, 2, o->indicator_id);
+		sqlite3_bind_text(st, 3, o->period_start, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if (sqlite3_column_int64(st, 1) == o->import_id) {
+				sqlite3_reset(st);
+				return duplicate(err);
+			}
+			rev = sqlite3_column_int(st, 0) + 1;
+		} else if (rc != SQLITE_DONE) {
+			return store_dberr(s, "reading revisions", err);
 		}
-		rev = sqlite3_column_int(st, 0) + 1;
-	} else if (rc != SQLITE_DONE) {
-		return store_dberr(s, "reading revisions", err);
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_INSERT, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, o->org_id);
@@ -111,7 +140,12 @@ int store_obs_append(struct store *s, const struct cu_actor *a, const struct sto
 		sqlite3_bind_double(st, 10, o->value);
 	sqlite3_bind_text(st, 11, o->recorded_at, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 12, o->import_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		sqlite3_reset(st);
+		return duplicate(err);
+	}
+	if (rc != SQLITE_DONE)
 		return store_dberr(s, "appending an observation", err);
 	if (revision)
 		*revision = rev;

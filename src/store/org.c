@@ -67,7 +67,7 @@ int store_org_put(struct store *s, const struct cu_actor *a, const struct store_
 {
 	struct cu_str code = cu_str_of(o->code);
 	sqlite3_stmt *st;
-	int64_t existing, pid;
+	int64_t existing = 0, pid;
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_ORGS, 0, err))

@@ -189,6 +189,10 @@ struct store_obs {
 	enum model_obs_status status;
 	bool has_numerator, has_denominator, has_value;
 	double numerator, denominator, value;
+	/* Set by a caller that knows (from store_obs_has_history, inside the same transaction)
+	 * that the organisation has no observation of this indicator before this import: the
+	 * append then skips the revision lookup, and the unique key still refuses a duplicate. */
+	bool pair_is_new;
 	/* When the figure was recorded: an import uses its start time for all its rows, and its
 	 * rows become visible together when it commits. */
 	char recorded_at[32];
@@ -206,6 +210,10 @@ struct store_obs {
  */
 int store_obs_append(struct store *s, const struct cu_actor *a, const struct store_obs *o,
 		     int *revision, struct cu_err *err);
+
+/* Whether organisation ORG_ID has any observation of INDICATOR_ID (*EXISTS). */
+int store_obs_has_history(struct store *s, const struct cu_actor *a, int64_t org_id,
+			  int64_t indicator_id, bool *exists, struct cu_err *err);
 
 /*
  * The series for one organisation and indicator as it was known at AS_OF (an ISO time; a bare
