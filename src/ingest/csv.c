@@ -47,6 +47,12 @@ static void on_field(void *data, size_t len, void *rd)
 
 	if (r->stop)
 		return;
+	/* A field completed inside one slice never shows in entry_pos between slices. */
+	if (len > r->max_field) {
+		r->stop = cu_err_setloc(r->err, CU_ELIMIT, r->o->source, r->rec_line, NULL,
+					"a field is longer than %zu bytes", r->max_field);
+		return;
+	}
 	if (r->n == r->max_columns) {
 		r->stop = cu_err_setloc(r->err, CU_ELIMIT, r->o->source, r->rec_line, NULL,
 					"more than %zu columns in one record", r->max_columns);

@@ -597,7 +597,7 @@ static int wide(struct imp *m, const struct ingest_record *r, size_t i, int64_t 
 			ob.has_denominator = cd == CELL_NUMBER;
 		}
 	}
-	return append(m, r->line, nc >= 0 ? nc : vc, &ob);
+	return append(m, r->line, need_den ? nc : (vc >= 0 ? vc : nc), &ob);
 }
 
 static struct cu_str key_str(struct imp *m)

@@ -1,0 +1,381 @@
+/*
+ * Bad input to the importer: every case gets a located, plain-language error (the exact text
+ * is checked) and leaves the database exactly as it was (its content digest is unchanged).
+ * Files are written at run time into a temporary folder.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "ingest/catalogue.h"
+#include "ingest/import.h"
+#include "test.h"
+
+static char dir[] = "/tmp/cu-imperr-XXXXXX";
+static const struct cu_actor actor = { .name = "test", .role = MODEL_ROLE_SYSTEM };
+static struct store *db;
+static struct ingest_profile *custodian;
+
+#define HEADER "org_code,indicator,period,numerator,denominator,value\n"
+
+static const char *write_file(const char *name, const void *data, size_t n)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, n, f) != n)
+		abort();
+	fclose(f);
+	return path;
+}
+
+/*
+ * Import TEXT (N bytes) as NAME with profile P and limits O; expect failure and return the
+ * first error formatted (static buffer). Checks the digest is unchanged.
+ */
+static const char *fails_with(const char *name, const void *text, size_t n,
+			      const struct ingest_profile *p, const struct ingest_import_opts *o)
+{
+	static char line[1024];
+	struct ingest_import_result *res = xcalloc(1, sizeof *res);
+	char before[65], after[65];
+	int rc;
+
+	store_digest(db, before, NULL);
+	rc = ingest_import(db, &actor, p, write_file(name, text, n), o, res);
+	store_digest(db, after, NULL);
+	CHECK(rc != 0);
+	CHECK(res->errors.n > 0);
+	CHECK_STR(after, before);
+	line[0] = '\0';
+	if (res->errors.n)
+		cu_err_format(&res->errors.e[0], line, sizeof line);
+	free(res);
+	return line;
+}
+
+static const char *fails(const char *name, const char *text)
+{
+	return fails_with(name, text, strlen(text), custodian, NULL);
+}
+
+static int lands(const char *name, const char *text, const struct ingest_import_opts *o)
+{
+	struct ingest_import_result *res = xcalloc(1, sizeof *res);
+	int rc = ingest_import(db, &actor, custodian, write_file(name, text, strlen(text)), o, res);
+
+	if (rc && res->errors.n) {
+		char line[1024];
+
+		fprintf(stderr, "unexpected: %s\n", cu_err_format(&res->errors.e[0], line, sizeof line));
+	}
+	free(res);
+	return rc;
+}
+
+static void import_rejects_numerator_above_denominator(void)
+{
+	CHECK_STR(fails("nd.csv", HEADER "RF4,AE_4HR_BREACH_T1,2024-04,30,20,\n"),
+		  "nd.csv:2: column \"numerator\": numerator 30 is greater than denominator 20: "
+		  "expected numerator <= denominator");
+}
+
+static void import_rejects_negative_count(void)
+{
+	CHECK_STR(fails("neg.csv", HEADER "RF4,HCAI_MRSA,2024-04,,,-3\n"),
+		  "neg.csv:2: column \"value\": negative count \"-3\": expected a whole number of 0 or "
+		  "more");
+}
+
+static void import_rejects_bad_number(void)
+{
+	CHECK_STR(fails("num.csv", HEADER "RF4,AE_4HR_BREACH_T1,2024-04,12x,20,\n"),
+		  "num.csv:2: column \"numerator\": bad numerator \"12x\": expected a whole number "
+		  "from 0 to 1000000000000");
+}
+
+static void import_rejects_bad_org_code_shape(void)
+{
+	CHECK_STR(fails("org.csv", HEADER "r0a,HCAI_MRSA,2024-04,,,1\n"),
+		  "org.csv:2: column \"org_code\": bad organisation code \"r0a\": expected 3 to 8 "
+		  "upper-case letters or digits (an ODS code such as RF4)");
+}
+
+static void import_rejects_impossible_period(void)
+{
+	CHECK_STR(fails("per.csv", HEADER "RF4,HCAI_MRSA,2024-13,,,1\n"),
+		  "per.csv:2: column \"period\": impossible period \"2024-13\": expected a month "
+		  "written YYYY-MM");
+}
+
+static void import_rejects_unknown_indicator(void)
+{
+	CHECK_CONTAINS(fails("ind.csv", HEADER "RF4,NOT_A_THING,2024-04,,,1\n"),
+		       "ind.csv:2: column \"indicator\": unknown indicator \"NOT_A_THING\"");
+}
+
+static void import_rejects_duplicate_row(void)
+{
+	CHECK_STR(fails("dup.csv", HEADER "RF4,HCAI_MRSA,2024-04,,,1\nRF4,HCAI_MRSA,2024-04,,,2\n"),
+		  "dup.csv:3: column \"value\": duplicate row: this organisation, indicator and "
+		  "period appear earlier in the file");
+}
+
+static void import_rejects_missing_column(void)
+{
+	CHECK_CONTAINS(fails("miss.csv", "org_code,indicator,period,numerator,value\n"
+					 "RF4,HCAI_MRSA,2024-04,,1\n"),
+		       "miss.csv:1: missing column \"denominator\": expected the header to name "
+		       "org_code, indicator, period, numerator, denominator, value");
+}
+
+static void import_rejects_extra_header_column(void)
+{
+	CHECK_CONTAINS(fails("extra.csv", "org_code,indicator,period,numerator,denominator,value,x\n"
+					  "RF4,HCAI_MRSA,2024-04,,,1,y\n"),
+		       "extra.csv:1: unexpected column \"x\"");
+}
+
+static void import_rejects_row_with_extra_fields(void)
+{
+	CHECK_STR(fails("wide.csv", HEADER "RF4,HCAI_MRSA,2024-04,,,1,surplus\n"),
+		  "wide.csv:2: 7 fields, expected 6 as in the header");
+}
+
+static void import_rejects_truncated_row(void)
+{
+	CHECK_STR(fails("cut.csv", HEADER "RF4,HCAI_MRSA,2024-04,,,1\nRF4,HCAI_MR"),
+		  "cut.csv:3: 2 fields, expected 6 as in the header");
+}
+
+static void import_rejects_unclosed_quote_as_truncation(void)
+{
+	CHECK_STR(fails("quote.csv", HEADER "RF4,HCAI_MRSA,2024-04,,,1\n\"RF4,HCAI"),
+		  "quote.csv:3: a quoted field is not closed before the end of the file: the file "
+		  "may be truncated");
+}
+
+static void import_rejects_empty_file(void)
+{
+	CHECK_STR(fails("empty.csv", ""),
+		  "empty.csv: the file is empty: expected a header line naming the columns");
+}
+
+static void import_rejects_header_only(void)
+{
+	CHECK_STR(fails("head.csv", HEADER), "head.csv: no data rows after the header: nothing to import");
+}
+
+static void import_rejects_invalid_utf8(void)
+{
+	CHECK_STR(fails("utf.csv", HEADER "RF4,HCAI_MRSA,2024-04,,,\xc0\xaf\n"),
+		  "utf.csv:2: column \"value\": invalid UTF-8 at byte 0 of the field: expected UTF-8 "
+		  "text");
+}
+
+static void import_rejects_nul_byte(void)
+{
+	static const char text[] = HEADER "RF4,HCAI_MRSA,2024-04,,,1\0\n";
+
+	CHECK_STR(fails_with("nul.csv", text, sizeof text - 1, custodian, NULL),
+		  "nul.csv:2: column \"value\": NUL byte at offset 1 of the field: expected text");
+}
+
+static void import_rejects_binary_garbage(void)
+{
+	unsigned char junk[4096];
+	unsigned x = 12345;
+
+	for (size_t i = 0; i < sizeof junk; i++) {
+		x = x * 1103515245u + 12345u; /* a fixed sequence: the test is repeatable */
+		junk[i] = (unsigned char)(x >> 16);
+	}
+	fails_with("junk.bin", junk, sizeof junk, custodian, NULL);
+}
+
+static void import_field_limit_at_and_past(void)
+{
+	struct ingest_import_opts o = { .max_field = 16 };
+	char ok[256], bad[256];
+
+	/* A 16-byte field (the count 1 with leading zeros) is read and lands... */
+	snprintf(ok, sizeof ok, HEADER "RF4,HCAI_MRSA,2024-04,,,0000000000000001\n");
+	CHECK_INT(lands("f16.csv", ok, &o), 0);
+	/* ...a 17-byte field is refused by the reader. */
+	snprintf(bad, sizeof bad, HEADER "RF4,HCAI_MRSA,2024-05,,,00000000000000001\n");
+	CHECK_STR(fails_with("f17.csv", bad, strlen(bad), custodian, &o),
+		  "f17.csv:2: a field is longer than 16 bytes");
+}
+
+static void import_field_limit_default_10mb_field(void)
+{
+	size_t n = 10 * 1024 * 1024;
+	char *text = xmalloc(n + 128);
+	size_t w = (size_t)snprintf(text, 128, HEADER "RF4,HCAI_MRSA,2024-04,,,");
+
+	memset(text + w, '7', n);
+	text[w + n] = '\n';
+	CHECK_STR(fails_with("big.csv", text, w + n + 1, custodian, NULL),
+		  "big.csv:2: a field is longer than 65536 bytes");
+	free(text);
+}
+
+static void import_column_limit_100000_columns(void)
+{
+	size_t n = 100000;
+	char *text = xmalloc(2 * n + 8);
+
+	for (size_t i = 0; i < n; i++)
+		text[2 * i] = 'a', text[2 * i + 1] = ',';
+	text[2 * n - 1] = '\n';
+	CHECK_STR(fails_with("cols.csv", text, 2 * n, custodian, NULL),
+		  "cols.csv:1: more than 512 columns in one record");
+	free(text);
+}
+
+static void import_row_limit_at_and_past(void)
+{
+	struct ingest_import_opts o = { .max_rows = 3 }; /* records, the header included */
+
+	CHECK_INT(lands("r3.csv", HEADER "RF4,HCAI_MRSA,2023-01,,,1\nRF4,HCAI_MRSA,2023-02,,,1\n", &o),
+		  0);
+	CHECK_STR(fails_with("r4.csv",
+			     HEADER "RF4,HCAI_MRSA,2023-03,,,1\nRF4,HCAI_MRSA,2023-04,,,1\n"
+				    "RF4,HCAI_MRSA,2023-05,,,1\n",
+			     strlen(HEADER) + 3 * 26, custodian, &o),
+		  "r4.csv:4: more than 3 records in one file");
+}
+
+static void import_refuses_same_file_twice(void)
+{
+	const char *text = HEADER "RF4,HCAI_MRSA,2022-01,,,1\n";
+
+	CHECK_INT(lands("once.csv", text, NULL), 0);
+	CHECK_CONTAINS(fails("once-again.csv", text), "this file was imported before: import ");
+	CHECK_CONTAINS(fails("once-again.csv", text), " of \"once.csv\"");
+}
+
+static void import_unreadable_file(void)
+{
+	struct ingest_import_result *res = xcalloc(1, sizeof *res);
+	char line[1024];
+
+	CHECK(ingest_import(db, &actor, custodian, "/nonexistent/x.csv", NULL, res) != 0);
+	CHECK_STR(cu_err_format(&res->errors.e[0], line, sizeof line),
+		  "x.csv: cannot open the file: No such file or directory");
+	CHECK(ingest_import(db, &actor, custodian, dir, NULL, res) != 0);
+	CHECK_CONTAINS(cu_err_format(&res->errors.e[0], line, sizeof line),
+		       "cannot read the file: it is a folder");
+	free(res);
+}
+
+static int64_t fake_now;
+
+static int64_t fake_clock(void *arg)
+{
+	(void)arg;
+	return fake_now;
+}
+
+struct seen {
+	int n;
+	struct store_obs last;
+};
+
+static int collect(void *arg, const struct store_obs *ob)
+{
+	struct seen *v = arg;
+
+	v->n++;
+	v->last = *ob;
+	return 0;
+}
+
+/* A resubmission is revision 2; revision 1 stays, and "as of" before it still shows 4. */
+static void import_resubmission_is_a_revision(void)
+{
+	struct store_org o;
+	struct store_indicator i;
+	struct cu_err err;
+	struct seen v;
+
+	store_set_clock(db, fake_clock, NULL);
+	fake_now = 1717200000LL * 1000000; /* 2024-06-01T00:00:00Z */
+	CHECK_INT(lands("v1.csv", HEADER "RXX,HCAI_MRSA,2021-06,,,4\n", NULL), 0);
+	fake_now = 1719792000LL * 1000000; /* 2024-07-01T00:00:00Z */
+	CHECK_INT(lands("v2.csv", HEADER "RXX,HCAI_MRSA,2021-06,,,5\n", NULL), 0);
+	store_set_clock(db, NULL, NULL);
+	cu_err_clear(&err);
+	CHECK_INT(store_org_get(db, &actor, "RXX", &o, &err), 0);
+	CHECK_INT(store_indicator_get(db, &actor, cu_str_of("HCAI_MRSA"), &i, &err), 0);
+
+	memset(&v, 0, sizeof v);
+	CHECK_INT(store_obs_series(db, &actor, o.id, i.id, NULL, collect, &v, &err), 0);
+	CHECK_INT(v.n, 1);
+	CHECK_INT(v.last.revision, 2);
+	CHECK_NEAR(v.last.value, 5, 0);
+
+	memset(&v, 0, sizeof v);
+	CHECK_INT(store_obs_series(db, &actor, o.id, i.id, "2024-06-15", collect, &v, &err), 0);
+	CHECK_INT(v.n, 1);
+	CHECK_INT(v.last.revision, 1);
+	CHECK_NEAR(v.last.value, 4, 0);
+
+	memset(&v, 0, sizeof v);
+	CHECK_INT(store_obs_series(db, &actor, o.id, i.id, "2024-05-31", collect, &v, &err), 0);
+	CHECK_INT(v.n, 0); /* nothing was known before the first submission */
+
+	memset(&v, 0, sizeof v);
+	CHECK_INT(store_obs_revisions(db, &actor, o.id, i.id, "2021-06-01", collect, &v, &err), 0);
+	CHECK_INT(v.n, 2);
+}
+
+int main(void)
+{
+	struct cu_err err;
+	char cmd[128];
+
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(cmd, sizeof cmd, "%s/t.db", dir);
+	cu_err_clear(&err);
+	if (store_open(cmd, STORE_OPEN_CREATE, &db, &err) ||
+	    ingest_catalogue_load(db, &actor, CU_SOURCE_DIR "/data/catalogue/catalogue.json", NULL,
+				  NULL, &err) ||
+	    !(custodian = ingest_profile_load(CU_SOURCE_DIR "/profiles", "custodian", &err))) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return 2;
+	}
+	RUN(import_rejects_numerator_above_denominator);
+	RUN(import_rejects_negative_count);
+	RUN(import_rejects_bad_number);
+	RUN(import_rejects_bad_org_code_shape);
+	RUN(import_rejects_impossible_period);
+	RUN(import_rejects_unknown_indicator);
+	RUN(import_rejects_duplicate_row);
+	RUN(import_rejects_missing_column);
+	RUN(import_rejects_extra_header_column);
+	RUN(import_rejects_row_with_extra_fields);
+	RUN(import_rejects_truncated_row);
+	RUN(import_rejects_unclosed_quote_as_truncation);
+	RUN(import_rejects_empty_file);
+	RUN(import_rejects_header_only);
+	RUN(import_rejects_invalid_utf8);
+	RUN(import_rejects_nul_byte);
+	RUN(import_rejects_binary_garbage);
+	RUN(import_field_limit_at_and_past);
+	RUN(import_field_limit_default_10mb_field);
+	RUN(import_column_limit_100000_columns);
+	RUN(import_row_limit_at_and_past);
+	RUN(import_refuses_same_file_twice);
+	RUN(import_unreadable_file);
+	RUN(import_resubmission_is_a_revision);
+	ingest_profile_free(custodian);
+	store_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? test_done() : 2;
+}
