@@ -112,6 +112,9 @@ int store_schema_latest(void)
 
 int store_dberr(struct store *s, const char *what, struct cu_err *err)
 {
+	if (s && s->db && sqlite3_errcode(s->db) == SQLITE_FULL)
+		return cu_err_set(err, CU_EDB, "the database is full (disk or size limit reached) "
+					       "while %s: nothing was written", what);
 	return cu_err_set(err, CU_EDB, "database error while %s: %s", what,
 			  s && s->db ? sqlite3_errmsg(s->db) : "no connection");
 }
@@ -315,6 +318,17 @@ const char *store_now(struct store *s, char out[32])
 		 (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u,
 		 (unsigned)(us % 1000000));
 	return out;
+}
+
+int store_set_max_pages(struct store *s, long pages, struct cu_err *err)
+{
+	char sql[64];
+
+	/* A pragma's argument cannot be bound; it is formatted from a long, never from text. */
+	if (pages <= 0)
+		return cu_err_set(err, CU_EINVAL, "size limit must be at least one page");
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages);
+	return exec(s, sql, "setting the size limit", err);
 }
 
 int store_begin(struct store *s, struct cu_err *err)

@@ -59,6 +59,12 @@ void store_set_clock(struct store *s, int64_t (*now)(void *arg), void *arg);
 /* The store's current time as ISO 8601 UTC with microseconds, into OUT[32]. */
 const char *store_now(struct store *s, char out[32]);
 
+/*
+ * Cap the database file at PAGES pages (SQLite's max_page_count): writes past it fail as a
+ * full disk would. Used by tests, and by operators to bound a database's growth.
+ */
+int store_set_max_pages(struct store *s, long pages, struct cu_err *err);
+
 /* Transactions. store_begin takes the write lock at once (BEGIN IMMEDIATE). */
 int store_begin(struct store *s, struct cu_err *err);
 int store_commit(struct store *s, struct cu_err *err);
