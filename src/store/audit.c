@@ -43,7 +43,7 @@ int store_audit_list(struct store *s, const struct cu_actor *a, int limit,
 	if (!(st = store_stmt(s, STORE_MOD_AUDIT, sql, STMT__MAX, STMT_LIST, err)))
 		return CU_EDB;
 	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(s, st, "reading the audit trail", err)) == 1) {
 		e.id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, e.at, sizeof e.at);
 		store_col_text(st, 2, e.actor, sizeof e.actor);
@@ -51,11 +51,10 @@ int store_audit_list(struct store *s, const struct cu_actor *a, int limit,
 		store_col_text(st, 4, e.entity, sizeof e.entity);
 		store_col_text(st, 5, e.key, sizeof e.key);
 		store_col_text(st, 6, e.detail, sizeof e.detail);
-		if (cb(arg, &e))
-			break;
+		if (cb(arg, &e)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, "reading the audit trail", err);
-	sqlite3_reset(st);
-	return 0;
+	return rc;
 }

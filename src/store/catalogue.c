@@ -157,15 +157,14 @@ int store_indicator_list(struct store *s, const struct cu_actor *a,
 		return CU_EDENIED;
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_IND_LIST, err)))
 		return CU_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(s, st, "listing indicators", err)) == 1) {
 		read_ind(st, &v);
-		if (cb(arg, &v))
-			break;
+		if (cb(arg, &v)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, "listing indicators", err);
-	return 0;
+	return rc;
 }
 
 int store_service_list(struct store *s, const struct cu_actor *a,
@@ -180,15 +179,14 @@ int store_service_list(struct store *s, const struct cu_actor *a,
 		return CU_EDENIED;
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_SVC_LIST, err)))
 		return CU_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(s, st, "listing services", err)) == 1) {
 		v.id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, v.code, sizeof v.code);
 		store_col_text(st, 2, v.name, sizeof v.name);
-		if (cb(arg, &v))
-			break;
+		if (cb(arg, &v)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, "listing services", err);
-	return 0;
+	return rc;
 }

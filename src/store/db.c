@@ -278,6 +278,21 @@ sqlite3_stmt *store_stmt(struct store *s, enum store_module m, const char *const
 	return *slot;
 }
 
+int store_step(struct store *s, sqlite3_stmt *st, const char *what, struct cu_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	store_dberr(s, what, err);
+	sqlite3_reset(st);
+	return CU_EDB;
+}
+
 int store_bind_str(sqlite3_stmt *st, int i, struct cu_str v)
 {
 	return sqlite3_bind_text(st, i, v.n ? v.p : "", (int)v.n, SQLITE_STATIC);

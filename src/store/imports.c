@@ -109,13 +109,12 @@ int store_import_list(struct store *s, const struct cu_actor *a, int limit,
 	if (!(st = store_stmt(s, STORE_MOD_IMPORT, sql, STMT__MAX, STMT_LIST, err)))
 		return CU_EDB;
 	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(s, st, "listing imports", err)) == 1) {
 		read_row(st, &r);
-		if (cb(arg, &r))
-			break;
+		if (cb(arg, &r)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, "listing imports", err);
-	return 0;
+	return rc;
 }

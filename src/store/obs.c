@@ -185,15 +185,14 @@ static int each_row(struct store *s, sqlite3_stmt *st,
 	struct store_obs o;
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(s, st, "reading observations", err)) == 1) {
 		read_row(st, &o);
-		if (cb(arg, &o))
-			break;
+		if (cb(arg, &o)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, "reading observations", err);
-	return 0;
+	return rc;
 }
 
 int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,

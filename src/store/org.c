@@ -168,13 +168,12 @@ int store_org_list(struct store *s, const struct cu_actor *a,
 		return CU_EDENIED;
 	if (!(st = store_stmt(s, STORE_MOD_ORG, sql, STMT__MAX, STMT_LIST, err)))
 		return CU_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(s, st, "listing organisations", err)) == 1) {
 		read_row(st, &o);
-		if (cb(arg, &o))
-			break;
+		if (cb(arg, &o)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, "listing organisations", err);
-	return 0;
+	return rc;
 }

@@ -42,6 +42,14 @@ sqlite3_stmt *store_stmt(struct store *s, enum store_module m, const char *const
 /* Set ERR from the connection's last error, naming WHAT was being done. Returns CU_EDB. */
 int store_dberr(struct store *s, const char *what, struct cu_err *err);
 
+/*
+ * Step ST once: 1 when a row is ready, 0 when the statement is done (it is then reset), or
+ * CU_EDB with ERR naming WHAT (reset too). The one loop every reading function uses:
+ *	while ((rc = store_step(s, st, "listing x", err)) == 1) ...
+ * A caller that leaves the loop early resets the statement itself.
+ */
+int store_step(struct store *s, sqlite3_stmt *st, const char *what, struct cu_err *err);
+
 /* Bind a view as text (SQLITE_TRANSIENT is not needed: views outlive the step). */
 int store_bind_str(sqlite3_stmt *st, int i, struct cu_str v);
 /* Copy column I as text into DST (size N), truncating; "" for NULL. */

@@ -66,15 +66,21 @@ static void attrs(struct html *h, va_list ap)
 	}
 }
 
+/* Write <E attrs> from the attribute pairs in AP. */
+static void start_tag(struct html *h, enum html_el e, va_list ap)
+{
+	cu_buf_printf(h->b, "<%s", el_names[e]);
+	attrs(h, ap);
+	cu_buf_addc(h->b, '>');
+}
+
 void html_open(struct html *h, enum html_el e, ...)
 {
 	va_list ap;
 
-	cu_buf_printf(h->b, "<%s", el_names[e]);
 	va_start(ap, e);
-	attrs(h, ap);
+	start_tag(h, e, ap);
 	va_end(ap);
-	cu_buf_addc(h->b, '>');
 	if (h->depth < (int)(sizeof h->stack / sizeof h->stack[0]))
 		h->stack[h->depth] = e;
 	h->depth++;
@@ -84,11 +90,9 @@ void html_void(struct html *h, enum html_el e, ...)
 {
 	va_list ap;
 
-	cu_buf_printf(h->b, "<%s", el_names[e]);
 	va_start(ap, e);
-	attrs(h, ap);
+	start_tag(h, e, ap);
 	va_end(ap);
-	cu_buf_addc(h->b, '>');
 }
 
 void html_close(struct html *h)
