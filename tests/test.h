@@ -23,7 +23,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Relative-or-absolute closeness: |a - b| <= tol * max(1, |b|). NaN never matches. */
 int test_near(double a, double b, double tol);
-/* Absolute path of a file under ../shared/data (the public reference data). Static buffer. */
+/* Path of a file under ../shared/data (or $CU_SHARED_DATA), the public reference data. Static buffer. */
 const char *test_data_path(const char *rel);
 
 #define RUN(fn) test_run(#fn, fn)
