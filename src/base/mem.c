@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include "base/err.h"
 
 static void die(size_t n)
 {
@@ -75,4 +78,38 @@ void *cu_try_malloc(size_t n)
 	if (fail_at > 0 && ++calls == fail_at)
 		return NULL;
 	return malloc(n ? n : 1);
+}
+
+int cu_arena_init(struct cu_arena *a, size_t max)
+{
+	a->len = 0;
+	a->max = max ? max : 1;
+	/* MAP_NORESERVE: the reservation is address space, not a promise of memory. */
+	a->p = mmap(NULL, a->max, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_NORESERVE, -1, 0);
+	if (a->p == MAP_FAILED) {
+		a->p = NULL;
+		return CU_ENOMEM;
+	}
+	/* Advice only: where transparent huge pages are off, this fails and changes nothing. */
+	(void)madvise(a->p, a->max, MADV_HUGEPAGE);
+	return 0;
+}
+
+void *cu_arena_push(struct cu_arena *a, size_t n)
+{
+	char *at;
+
+	if (!a->p || n > a->max - a->len)
+		return NULL;
+	at = a->p + a->len;
+	a->len += n;
+	return at;
+}
+
+void cu_arena_release(struct cu_arena *a)
+{
+	if (a->p)
+		munmap(a->p, a->max);
+	memset(a, 0, sizeof *a);
 }

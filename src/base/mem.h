@@ -25,4 +25,22 @@ void *cu_try_malloc(size_t n);
 /* Re-read CU_FAIL_ALLOC and restart the count (tests call this between runs). */
 void cu_fail_alloc_reset(void);
 
+/*
+ * A large array that grows in place. Address space for up to MAX bytes is reserved at once
+ * (pages cost memory only when first written) and the kernel is asked for huge pages, so
+ * growing never copies and a table of millions of cells costs a handful of page faults
+ * instead of thousands. For whole-file tables; small arrays use xmalloc.
+ */
+struct cu_arena {
+	char *p;
+	size_t len, max;
+};
+
+/* Reserve MAX bytes. Returns 0, or CU_ENOMEM (from base/err.h) when the reservation fails. */
+int cu_arena_init(struct cu_arena *a, size_t max);
+/* N more bytes at the end (their address), or NULL when that would pass MAX. Earlier bytes
+ * never move. */
+void *cu_arena_push(struct cu_arena *a, size_t n);
+void cu_arena_release(struct cu_arena *a);
+
 #endif

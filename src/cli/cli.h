@@ -29,6 +29,7 @@ int cmd_indicators(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_serve(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_series(struct cu_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct cu_ctx *ctx, int argc, char **argv);
 
 #endif
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/mem.h"
 #include "base/num.h"
@@ -12,14 +13,21 @@
 
 struct loader {
 	struct ingest_table *t;
-	size_t cap;
 	struct cu_err *err;
 };
+
+static int too_big(struct loader *l, long line)
+{
+	return cu_err_setloc(l->err, CU_ELIMIT, l->t->source, line, NULL,
+			     "the file grew while it was read, or is too large to hold in memory");
+}
 
 static int on_record(void *arg, const struct ingest_record *r)
 {
 	struct loader *l = arg;
 	struct ingest_table *t = l->t;
+	size_t *cells;
+	long *line;
 
 	if (r->bad_field >= 0)
 		return cu_err_setloc(l->err, CU_EINVAL, t->source, r->line, NULL,
@@ -36,28 +44,54 @@ static int on_record(void *arg, const struct ingest_record *r)
 	if (r->n != t->ncol)
 		return cu_err_setloc(l->err, CU_EINVAL, t->source, r->line, NULL,
 				     "%zu fields, expected %zu as in the header", r->n, t->ncol);
-	if (t->nrow == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 1024;
-		t->cells = xrealloc(t->cells, l->cap * t->ncol * sizeof *t->cells);
-		t->line = xrealloc(t->line, l->cap * sizeof *t->line);
+	if (!(cells = cu_arena_push(&t->cell_a, r->n * sizeof *cells)) ||
+	    !(line = cu_arena_push(&t->line_a, sizeof *line)))
+		return too_big(l, r->line);
+	for (size_t i = 0; i < r->n; i++) {
+		char *at = cu_arena_push(&t->text_a, r->f[i].n + 1);
+
+		if (!at)
+			return too_big(l, r->line);
+		cells[i] = (size_t)(at - t->text_a.p);
+		memcpy(at, r->f[i].p, r->f[i].n);
+		at[r->f[i].n] = '\0';
 	}
-	for (size_t i = 0; i < r->n; i++)
-		t->cells[t->nrow * t->ncol + i] = xstrndup(r->f[i].p, r->f[i].n);
-	t->line[t->nrow++] = r->line;
+	*line = r->line;
+	t->nrow++;
 	return 0;
 }
 
 int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *err)
 {
 	struct ingest_csv_opts o = { 0 };
-	struct loader l = { t, 0, err };
+	struct loader l = { t, err };
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct stat sb;
+	size_t bytes = (size_t)CU_MAX_IMPORT_BYTES;
 	int rc;
 
 	memset(t, 0, sizeof *t);
 	t->source = xstrdup(path);
 	if (!f)
 		return cu_err_setloc(err, CU_EIO, path, 0, NULL, "cannot open the file");
+	/*
+	 * Bounds from the file's size: the cells' text is at most the file's bytes plus one NUL
+	 * (each NUL takes the place of a separator), and every cell but the last is followed by
+	 * a separator, so there are at most bytes + 1 cells and rows.
+	 */
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size < (off_t)bytes)
+		bytes = (size_t)sb.st_size;
+	if (cu_arena_init(&t->text_a, bytes + 2) || cu_arena_init(&t->cell_a, (bytes + 2) *
+								   sizeof *t->cells) ||
+	    cu_arena_init(&t->line_a, (bytes + 2) * sizeof *t->line)) {
+		if (f != stdin)
+			fclose(f);
+		return cu_err_setloc(err, CU_ENOMEM, path, 0, NULL,
+				     "cannot reserve memory for a file of %zu bytes", bytes);
+	}
+	t->text = t->text_a.p;
+	t->cells = (const size_t *)(void *)t->cell_a.p;
+	t->line = (const long *)(void *)t->line_a.p;
 	o.source = t->source;
 	rc = ingest_csv_read(f, &o, on_record, &l, NULL, err);
 	if (f != stdin)
@@ -70,13 +104,12 @@ int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *e
 
 void ingest_table_release(struct ingest_table *t)
 {
-	for (size_t i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cells[i]);
+	cu_arena_release(&t->text_a);
+	cu_arena_release(&t->cell_a);
+	cu_arena_release(&t->line_a);
 	for (size_t i = 0; i < t->ncol; i++)
 		free(t->head[i]);
-	free(t->cells);
 	free(t->head);
-	free(t->line);
 	free(t->source);
 	memset(t, 0, sizeof *t);
 }
@@ -104,40 +137,127 @@ int ingest_table_col(const struct ingest_table *t, const char *name, struct cu_e
 
 const char *ingest_table_cell(const struct ingest_table *t, size_t r, size_t c)
 {
-	return t->cells[r * t->ncol + c];
+	return t->text + t->cells[r * t->ncol + c];
 }
 
 int ingest_table_num(const struct ingest_table *t, size_t r, size_t c, double *out,
 		     struct cu_err *err)
 {
-	struct cu_err e;
+	struct cu_str cell = cu_str_of(ingest_table_cell(t, r, c));
+	char q[CU_MAX_SHOWN_VALUE * 4 + 8];
 
-	cu_err_clear(&e);
-	if (cu_num_double(cu_str_of(ingest_table_cell(t, r, c)), -1e300, 1e300, out, &e) == 0)
+	/* The message is only built when the cell is bad. */
+	if (cu_num_double(cell, -1e300, 1e300, out, NULL) == 0)
 		return 0;
-	return cu_err_setloc(err, CU_EINVAL, t->source, t->line[r], t->head[c], "%s", e.msg);
+	cu_err_quote(cell.p, cell.n, q, sizeof q);
+	return cu_err_setloc(err, CU_EINVAL, t->source, t->line[r], t->head[c],
+			     "bad number \"%s\": expected a decimal number such as 12 or -0.5", q);
 }
 
-void csv_put_text(FILE *f, const char *s)
+/* A plain decimal number: optional sign, digits, optional fraction, optional exponent. */
+static bool plain_number(const char *s)
 {
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+	bool digits = false;
 
-	if (quote)
-		fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+	s += *s == '-' || *s == '+';
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits = true;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits = true;
+	if (digits && (*s == 'e' || *s == 'E')) {
+		s++;
+		s += *s == '-' || *s == '+';
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return digits && !*s;
+}
+
+static void line_room(struct csv_line *l, size_t more)
+{
+	if (l->n + more <= l->cap)
+		return;
+	l->cap = l->n + more > 2 * l->cap ? l->n + more : 2 * l->cap;
+	if (l->cap < 256)
+		l->cap = 256;
+	l->p = xrealloc(l->p, l->cap);
+}
+
+static void line_sep(struct csv_line *l, size_t more)
+{
+	line_room(l, more + 1);
+	if (l->cells++)
+		l->p[l->n++] = ',';
+}
+
+void csv_line_text(struct csv_line *l, const char *s)
+{
+	size_t len = 0, quotes = 0;
+	bool quote = false, formula;
+
+	for (const char *q = s; *q; q++, len++) {
+		if (*q == '"')
+			quotes++;
+		if (*q == ',' || *q == '"' || *q == '\r' || *q == '\n')
+			quote = true;
+	}
+	formula = (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+		   *s == '\r') && !plain_number(s);
+	line_sep(l, len + quotes + 3);
+	if (!quote && !formula) {
+		memcpy(l->p + l->n, s, len);
+		l->n += len;
+		return;
 	}
 	if (quote)
-		fputc('"', f);
+		l->p[l->n++] = '"';
+	if (formula)
+		l->p[l->n++] = '\'';
+	for (; *s; s++) {
+		if (*s == '"')
+			l->p[l->n++] = '"';
+		l->p[l->n++] = *s;
+	}
+	if (quote)
+		l->p[l->n++] = '"';
 }
 
-void csv_put_num(FILE *f, double v)
+void csv_line_raw(struct csv_line *l, const char *s)
 {
+	size_t len = strlen(s);
+
+	line_sep(l, len);
+	memcpy(l->p + l->n, s, len);
+	l->n += len;
+}
+
+void csv_line_num(struct csv_line *l, double v)
+{
+	line_sep(l, 32);
 	if (!isnan(v))
-		fprintf(f, "%.17g", v);
+		l->n += (size_t)snprintf(l->p + l->n, 32, "%.17g", v);
+}
+
+void csv_line_int(struct csv_line *l, long long v)
+{
+	line_sep(l, 24);
+	l->n += (size_t)snprintf(l->p + l->n, 24, "%lld", v);
+}
+
+void csv_line_end(struct csv_line *l, FILE *f)
+{
+	line_room(l, 1);
+	l->p[l->n++] = '\n';
+	fwrite(l->p, 1, l->n, f);
+	l->n = 0;
+	l->cells = 0;
+}
+
+void csv_line_free(struct csv_line *l)
+{
+	free(l->p);
+	memset(l, 0, sizeof *l);
 }

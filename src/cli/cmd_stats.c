@@ -1,0 +1,415 @@
+/*
+ * custodian stats METHOD --in FILE --out FILE [options]: run a method of the statistics core
+ * over a CSV file. The input is read through the importer's CSV reader (same limits, located
+ * errors); the output is written to a temporary file beside OUT and renamed over it only when
+ * every row is written, so a failed run never leaves a half-written or clobbered result.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "base/num.h"
+#include "cli/cli.h"
+#include "cli/stats_cmd.h"
+
+static const struct stats_method *const families[] = { stats_spc_methods, stats_ci_methods };
+
+#define ARG(field) offsetof(struct stats_args, field)
+
+static const struct {
+	const char *name;
+	size_t at;
+} argmap[] = {
+	{ "in", ARG(in) }, { "out", ARG(out) }, { "by", ARG(by) }, { "order", ARG(order) },
+	{ "value", ARG(value) }, { "num", ARG(num) }, { "den", ARG(den) },
+	{ "rebase", ARG(rebase) }, { "level", ARG(level) }, { "multiplier", ARG(multiplier) },
+	{ "screen", ARG(screen) }, { "baseline", ARG(baseline) }, { "shift", ARG(shift) },
+	{ "trend", ARG(trend) }, { "two-of-three", ARG(two3) }, { "polarity", ARG(polarity) },
+	{ "target", ARG(target) }, { "odds", ARG(odds) }, { "h", ARG(h) }, { "risk", ARG(risk) },
+	{ "outcome", ARG(outcome) }, { "laney", ARG(laney) },
+};
+#define NARGS (sizeof argmap / sizeof argmap[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: custodian stats METHOD --in FILE.csv --out FILE.csv [options]\n"
+		   "(--out - writes to standard output; docs/methods.md describes each method)\n\n"
+		   "methods:\n");
+	for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+		for (const struct stats_method *m = families[i]; m->name; m++)
+			fprintf(f, "  %-8s %s\n           options: %s\n", m->name, m->summary,
+				m->options);
+}
+
+static const struct stats_method *find_method(const char *name)
+{
+	for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+		for (const struct stats_method *m = families[i]; m->name; m++)
+			if (strcmp(m->name, name) == 0)
+				return m;
+	return NULL;
+}
+
+/* Whether NAME is one of the space-separated words of LIST. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Write to a temporary file beside PATH; stats_output_commit renames it into place. */
+struct output {
+	FILE *f;
+	char *tmp;
+	const char *path;
+};
+
+static int output_open(struct output *o, const char *path, struct cu_err *err)
+{
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	o->path = path;
+	o->tmp = NULL;
+	if (strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	o->tmp = xmalloc(strlen(path) + 16);
+	sprintf(o->tmp, "%s.tmp-XXXXXX", path);
+	/* mkstemp makes the file private; the result should have the usual permissions. */
+	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0 ||
+	    !(o->f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		free(o->tmp);
+		o->tmp = NULL;
+		return cu_err_setloc(err, CU_EIO, path, 0, NULL,
+				     "cannot write beside this file (is the folder there and writable?)");
+	}
+	return 0;
+}
+
+static int output_close(struct output *o, int ok, struct cu_err *err)
+{
+	int bad;
+
+	if (o->f == stdout)
+		return fflush(stdout) ? cu_err_set(err, CU_EIO, "cannot write standard output") : 0;
+	bad = ferror(o->f) | fclose(o->f);
+	if (ok && !bad && rename(o->tmp, o->path) == 0) {
+		free(o->tmp);
+		return 0;
+	}
+	unlink(o->tmp);
+	free(o->tmp);
+	if (ok)
+		return cu_err_setloc(err, CU_EIO, o->path, 0, NULL,
+				     "cannot write the file (disk full?): nothing was written");
+	return 0;
+}
+
+int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
+{
+	struct option longopts[NARGS + 2];
+	struct stats_args a = { 0 };
+	const struct stats_method *m;
+	struct ingest_table t;
+	struct output out;
+	struct cu_err err;
+	int c, rc;
+	char outbuf[1 << 16];
+
+	(void)ctx;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2;
+	}
+	if (!(m = find_method(argv[1]))) {
+		fprintf(stderr, "custodian stats: unknown method \"%.64s\"\n", argv[1]);
+		usage(stderr);
+		return 1;
+	}
+	for (size_t i = 0; i < NARGS; i++)
+		longopts[i] = (struct option){ argmap[i].name, required_argument, NULL, (int)i };
+	longopts[NARGS] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[NARGS + 1] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (c < 0 || (size_t)c >= NARGS) {
+			fprintf(stderr, "usage: custodian stats %s --in FILE --out FILE; options: %s\n",
+				m->name, m->options);
+			return 1;
+		}
+		if (c > 1 && !listed(m->options, argmap[c].name)) {
+			fprintf(stderr, "custodian stats %s: --%s does not apply; its options are: %s\n",
+				m->name, argmap[c].name, m->options);
+			return 1;
+		}
+		*(const char **)((char *)&a + argmap[c].at) = optarg;
+	}
+	if (optind < argc || !a.in || !a.out) {
+		fprintf(stderr, "custodian stats %s: %s\n", m->name,
+			optind < argc ? "unexpected argument" : "--in FILE and --out FILE are needed");
+		return 1;
+	}
+	cu_err_clear(&err);
+	if ((rc = ingest_table_load(&t, a.in, &err)) != 0) {
+		ingest_table_release(&t);
+		return cli_fail(&err);
+	}
+	if ((rc = output_open(&out, a.out, &err)) != 0) {
+		ingest_table_release(&t);
+		return cli_fail(&err);
+	}
+	setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
+	rc = m->run(&a, &t, out.f, &err);
+	rc = output_close(&out, rc == 0, &err) || rc;
+	ingest_table_release(&t);
+	return rc ? cli_fail(&err) : 0;
+}
+
+/* ---- shared helpers for the method files ---- */
+
+int stats_col(const struct ingest_table *t, const char *name, const char *option,
+	      struct cu_err *err)
+{
+	struct cu_err e;
+	int c;
+
+	cu_err_clear(&e);
+	if ((c = ingest_table_col(t, name, &e)) < 0)
+		cu_err_setloc(err, CU_EINVAL, e.source, e.line, NULL, "%s (named by --%s)", e.msg,
+			      option);
+	return c;
+}
+
+int stats_cell_num(const struct ingest_table *t, size_t r, int c, double *out,
+		   struct cu_err *err)
+{
+	return ingest_table_num(t, r, (size_t)c, out, err);
+}
+
+int stats_opt_num(const char *text, const char *name, double min, double max, double *out,
+		  struct cu_err *err)
+{
+	struct cu_err e;
+
+	cu_err_clear(&e);
+	if (cu_num_double(cu_str_of(text), min, max, out, &e) == 0)
+		return 0;
+	return cu_err_set(err, CU_EINVAL, "--%s: %s", name, e.msg);
+}
+
+int stats_opt_int(const char *text, const char *name, long min, long max, long *out,
+		  struct cu_err *err)
+{
+	struct cu_err e;
+	long long v;
+
+	cu_err_clear(&e);
+	if (cu_num_int(cu_str_of(text), min, max, &v, &e) == 0) {
+		*out = (long)v;
+		return 0;
+	}
+	return cu_err_set(err, CU_EINVAL, "--%s: %s", name, e.msg);
+}
+
+int stats_opt_bool(const char *text, const char *name, int *out, struct cu_err *err)
+{
+	if (strcmp(text, "on") == 0 || strcmp(text, "yes") == 0 || strcmp(text, "1") == 0)
+		return *out = 1, 0;
+	if (strcmp(text, "off") == 0 || strcmp(text, "no") == 0 || strcmp(text, "0") == 0)
+		return *out = 0, 0;
+	return cu_err_set(err, CU_EINVAL, "--%s \"%.32s\": expected on or off", name, text);
+}
+
+int stats_opt_level(const char *text, double *out, struct cu_err *err)
+{
+	double v;
+
+	if (stats_opt_num(text, "level", 0, 100, &v, err))
+		return CU_EINVAL;
+	if (v > 1)
+		v /= 100;
+	if (!(v > 0 && v < 1))
+		return cu_err_set(err, CU_EINVAL,
+				  "--level \"%.32s\": expected a level such as 95, 99.8 or 0.95", text);
+	*out = v;
+	return 0;
+}
+
+/* Sorting rows into groups. qsort has no context argument, so the comparison reads it from a
+ * thread-local pointer set for the duration of one sort. */
+struct sort_ctx {
+	const struct ingest_table *t;
+	const struct stats_groups *g;
+	double **numeric; /* per key (and the order column last): values, or NULL for text */
+};
+
+static _Thread_local const struct sort_ctx *sorting;
+
+static int cmp_col(const struct sort_ctx *s, size_t k, int col, size_t a, size_t b)
+{
+	if (s->numeric[k]) {
+		double x = s->numeric[k][a], y = s->numeric[k][b];
+
+		return (x > y) - (x < y);
+	}
+	return strcmp(ingest_table_cell(s->t, a, (size_t)col), ingest_table_cell(s->t, b, (size_t)col));
+}
+
+/* Compare rows A and B by the keys, then (when KEYS_ONLY is 0) the order column. */
+static int cmp_rows(const struct sort_ctx *s, size_t a, size_t b, int keys_only)
+{
+	const struct stats_groups *g = s->g;
+	int d;
+
+	for (size_t k = 0; k < g->nkey; k++)
+		if ((d = cmp_col(s, k, g->key[k], a, b)) != 0)
+			return d;
+	if (!keys_only && g->order >= 0)
+		return cmp_col(s, g->nkey, g->order, a, b);
+	return 0;
+}
+
+static int cmp_sort(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int d = cmp_rows(sorting, a, b, 0);
+
+	return d ? d : (a > b) - (a < b); /* stable: file order breaks ties */
+}
+
+/* The column's values as numbers when every cell is one, else NULL (compare as text). */
+static double *numeric_column(const struct ingest_table *t, int col)
+{
+	double *v = xmalloc((t->nrow ? t->nrow : 1) * sizeof *v);
+
+	for (size_t r = 0; r < t->nrow; r++)
+		if (cu_num_double(cu_str_of(ingest_table_cell(t, r, (size_t)col)), -1e300, 1e300,
+				  &v[r], NULL) != 0) {
+			free(v);
+			return NULL;
+		}
+	return v;
+}
+
+int stats_groups_make(const struct ingest_table *t, const char *by, const char *order,
+		      struct stats_groups *g, struct cu_err *err)
+{
+	struct sort_ctx s = { t, g, NULL };
+	int rc = 0, sorted = 1;
+
+	memset(g, 0, sizeof *g);
+	g->order = -1;
+	if (by && *by) {
+		char *list = xstrdup(by), *save = NULL;
+
+		g->key = xcalloc(strlen(by) / 2 + 1, sizeof *g->key);
+		for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			int c = stats_col(t, w, "by", err);
+
+			if (c < 0) {
+				rc = CU_EINVAL;
+				break;
+			}
+			g->key[g->nkey++] = c;
+		}
+		free(list);
+		if (rc)
+			return rc;
+	}
+	if (order && (g->order = stats_col(t, order, "order", err)) < 0)
+		return CU_EINVAL;
+	s.numeric = xcalloc(g->nkey + 1, sizeof *s.numeric);
+	for (size_t k = 0; k < g->nkey; k++)
+		s.numeric[k] = numeric_column(t, g->key[k]);
+	if (g->order >= 0)
+		s.numeric[g->nkey] = numeric_column(t, g->order);
+	g->row = xmalloc((t->nrow ? t->nrow : 1) * sizeof *g->row);
+	for (size_t r = 0; r < t->nrow; r++) {
+		g->row[r] = r;
+		if (r && cmp_rows(&s, r - 1, r, 0) > 0)
+			sorted = 0;
+	}
+	/* Files usually come sorted; checking costs one pass and saves the sort. */
+	if (!sorted) {
+		sorting = &s;
+		qsort(g->row, t->nrow, sizeof *g->row, cmp_sort);
+		sorting = NULL;
+	}
+	g->start = xmalloc((t->nrow + 1) * sizeof *g->start);
+	for (size_t i = 0; i < t->nrow; i++) {
+		if (i && g->order >= 0 && cmp_rows(&s, g->row[i - 1], g->row[i], 0) == 0) {
+			size_t a = g->row[i - 1], b = g->row[i];
+
+			rc = cu_err_setloc(err, CU_EEXIST, t->source, t->line[b], t->head[g->order],
+					   "\"%.64s\" appears twice in one series (lines %ld and %ld)",
+					   ingest_table_cell(t, b, (size_t)g->order), t->line[a],
+					   t->line[b]);
+			break;
+		}
+		if (i == 0 || cmp_rows(&s, g->row[i - 1], g->row[i], 1) != 0)
+			g->start[g->ngroup++] = i;
+	}
+	g->start[g->ngroup] = t->nrow;
+	for (size_t k = 0; k <= g->nkey; k++)
+		free(s.numeric[k]);
+	free(s.numeric);
+	return rc;
+}
+
+void stats_groups_free(struct stats_groups *g)
+{
+	free(g->row);
+	free(g->start);
+	free(g->key);
+	memset(g, 0, sizeof *g);
+}
+
+void stats_put_keys(struct csv_line *l, const struct ingest_table *t,
+		    const struct stats_groups *g, size_t r)
+{
+	for (size_t k = 0; k < g->nkey; k++)
+		csv_line_text(l, ingest_table_cell(t, r, (size_t)g->key[k]));
+}
+
+void stats_put_key_names(struct csv_line *l, const struct ingest_table *t,
+			 const struct stats_groups *g)
+{
+	for (size_t k = 0; k < g->nkey; k++)
+		csv_line_text(l, t->head[g->key[k]]);
+}
+
+const char *stats_group_label(const struct ingest_table *t, const struct stats_groups *g,
+			      size_t grp, char *buf, size_t n)
+{
+	size_t r = g->row[g->start[grp]], w = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < g->nkey && w < n; k++) {
+		int c = snprintf(buf + w, n - w, "%s%s=%.40s", k ? ", " : "", t->head[g->key[k]],
+				 ingest_table_cell(t, r, (size_t)g->key[k]));
+		if (c < 0)
+			break;
+		w += (size_t)c;
+	}
+	if (w < n)
+		snprintf(buf + w, n - w, "%sstarting at line %ld", g->nkey ? ", " : "", t->line[r]);
+	return buf;
+}

@@ -1,0 +1,181 @@
+/* `custodian stats xmr`: XmR charts over grouped series (src/stats/spc.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "cli/stats_cmd.h"
+#include "stats/spc.h"
+#include "stats/stats.h"
+
+/* The rule columns of the output, in order. */
+static const unsigned rule_bit[4] = { STATS_XMR_OUTSIDE, STATS_XMR_SHIFT, STATS_XMR_TREND,
+				      STATS_XMR_TWO3 };
+
+static int parse_polarity(const char *text, enum stats_polarity *out, struct cu_err *err)
+{
+	if (!text || strcmp(text, "none") == 0)
+		*out = STATS_NO_DIRECTION;
+	else if (strcmp(text, "higher") == 0)
+		*out = STATS_HIGHER_BETTER;
+	else if (strcmp(text, "lower") == 0)
+		*out = STATS_LOWER_BETTER;
+	else
+		return cu_err_set(err, CU_EINVAL,
+				  "--polarity \"%.32s\": expected higher, lower or none", text);
+	return 0;
+}
+
+static int xmr_options(const struct stats_args *a, struct stats_xmr_opts *o, struct cu_err *err)
+{
+	long v;
+
+	stats_xmr_defaults(o);
+	if (a->screen && stats_opt_bool(a->screen, "screen", &o->screen, err))
+		return CU_EINVAL;
+	if (a->baseline) {
+		if (stats_opt_int(a->baseline, "baseline", 2, 1000000, &v, err))
+			return CU_EINVAL;
+		o->baseline = (size_t)v;
+	}
+	if (a->shift) {
+		if (stats_opt_int(a->shift, "shift", 2, 1000, &v, err))
+			return CU_EINVAL;
+		o->shift_run = (int)v;
+	}
+	if (a->trend) {
+		if (stats_opt_int(a->trend, "trend", 2, 1000, &v, err))
+			return CU_EINVAL;
+		o->trend_run = (int)v;
+	}
+	if (a->two3) {
+		if (strcmp(a->two3, "beyond") == 0)
+			o->two3 = STATS_TWO3_BEYOND;
+		else if (strcmp(a->two3, "close") == 0)
+			o->two3 = STATS_TWO3_CLOSE;
+		else
+			return cu_err_set(err, CU_EINVAL,
+					  "--two-of-three \"%.32s\": expected beyond or close", a->two3);
+	}
+	if (parse_polarity(a->polarity, &o->polarity, err))
+		return CU_EINVAL;
+	if (a->target && stats_opt_num(a->target, "target", -1e300, 1e300, &o->target, err))
+		return CU_EINVAL;
+	return 0;
+}
+
+/* A group's error, located at the line where the group starts. */
+static int group_fail(const struct ingest_table *t, const struct stats_groups *g, size_t grp,
+		      int status, struct cu_err *err)
+{
+	char label[256];
+	const char *why = status == STATS_EDOM ? "an XmR chart needs at least 2 points in the "
+						 "series and in each rebased segment" :
+						 stats_strerror(status);
+
+	return cu_err_setloc(err, CU_ESTATS, t->source, t->line[g->row[g->start[grp]]], NULL,
+			     "series %s: %s", stats_group_label(t, g, grp, label, sizeof label), why);
+}
+
+static int run_xmr(const struct stats_args *a, const struct ingest_table *t, FILE *out,
+		   struct cu_err *err)
+{
+	struct stats_xmr_opts o;
+	struct stats_groups g;
+	int vcol, rcol = -1, rc;
+	size_t most = 0;
+	double *x = NULL;
+	size_t *br = NULL;
+	unsigned char *fl = NULL;
+	struct stats_xmr_segment *seg = NULL;
+	struct csv_line l = { 0 };
+
+	if (xmr_options(a, &o, err))
+		return CU_EINVAL;
+	if ((vcol = stats_col(t, a->value ? a->value : "value", "value", err)) < 0)
+		return CU_EINVAL;
+	if (a->rebase && (rcol = stats_col(t, a->rebase, "rebase", err)) < 0)
+		return CU_EINVAL;
+	if ((rc = stats_groups_make(t, a->by, a->order, &g, err)) != 0)
+		goto done;
+	for (size_t i = 0; i < g.ngroup; i++)
+		if (g.start[i + 1] - g.start[i] > most)
+			most = g.start[i + 1] - g.start[i];
+	x = xmalloc((most + 1) * sizeof *x);
+	br = xmalloc((most + 1) * sizeof *br);
+	fl = xmalloc(most + 1);
+	seg = xmalloc((most + 1) * sizeof *seg);
+
+	stats_put_key_names(&l, t, &g);
+	if (g.order >= 0)
+		csv_line_text(&l, t->head[g.order]);
+	csv_line_text(&l, t->head[vcol]);
+	csv_line_raw(&l, "mean,lcl,ucl,outside,shift,trend,two_of_three,variation");
+	csv_line_end(&l, out);
+
+	for (size_t grp = 0; grp < g.ngroup; grp++) {
+		const size_t *rows = g.row + g.start[grp];
+		size_t n = g.start[grp + 1] - g.start[grp], s = 0;
+		char num[3][32];
+
+		o.nbreaks = 0;
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = stats_cell_num(t, rows[i], vcol, &x[i], err)) != 0)
+				goto done;
+			if (rcol >= 0) {
+				const char *cell = ingest_table_cell(t, rows[i], (size_t)rcol);
+
+				if (strcmp(cell, "0") != 0 && strcmp(cell, "1") != 0) {
+					rc = cu_err_setloc(err, CU_EINVAL, t->source, t->line[rows[i]],
+							   t->head[rcol], "\"%.32s\": expected 1 where a "
+							   "new segment starts, else 0", cell);
+					goto done;
+				}
+				if (cell[0] == '1' && i > 0)
+					br[o.nbreaks++] = i;
+			}
+		}
+		o.breaks = br;
+		if ((rc = stats_xmr(x, n, &o, seg, most + 1, fl, NULL)) != STATS_OK) {
+			rc = group_fail(t, &g, grp, rc, err);
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t r = rows[i];
+
+			if (i == 0 || i == seg[s].start + seg[s].len) {
+				s += i != 0;
+				snprintf(num[0], sizeof num[0], "%.17g", seg[s].mean);
+				snprintf(num[1], sizeof num[1], "%.17g", seg[s].lcl);
+				snprintf(num[2], sizeof num[2], "%.17g", seg[s].ucl);
+			}
+			stats_put_keys(&l, t, &g, r);
+			if (g.order >= 0)
+				csv_line_text(&l, ingest_table_cell(t, r, (size_t)g.order));
+			csv_line_text(&l, ingest_table_cell(t, r, (size_t)vcol));
+			for (int k = 0; k < 3; k++)
+				csv_line_raw(&l, num[k]);
+			for (int k = 0; k < 4; k++)
+				csv_line_raw(&l, fl[i] & rule_bit[k] ? "1" : "0");
+			csv_line_raw(&l, stats_variation_name(stats_xmr_variation(fl[i],
+										 o.polarity)));
+			csv_line_end(&l, out);
+		}
+	}
+	rc = 0;
+done:
+	free(x);
+	free(br);
+	free(fl);
+	free(seg);
+	csv_line_free(&l);
+	stats_groups_free(&g);
+	return rc;
+}
+
+const struct stats_method stats_spc_methods[] = {
+	{ "xmr", "XmR charts (Making Data Count) for each series",
+	  "by order value rebase screen baseline shift trend two-of-three polarity target",
+	  run_xmr },
+	{ NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,305 @@
+/*
+ * `custodian stats` through the real binary: agreement with an independent implementation
+ * (the R peer's XmR output, committed under tests/data/spc with the command that made it),
+ * reference values through the command line, and bad input: every failure names the file,
+ * line and column or option, and leaves an existing output file untouched.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/refcsv.h"
+#include "test.h"
+
+static char dir[] = "/tmp/cu-stats-XXXXXX";
+static char errbuf[8192]; /* standard error of the last run */
+
+/* Run the binary with ARGV (NULL-ended, without the program name); return its exit status and
+ * keep its standard error in errbuf. */
+static int run(const char *const *argv)
+{
+	const char *args[40];
+	char path[128];
+	int n = 0, status, fd;
+	pid_t pid;
+
+	args[n++] = CU_BINARY;
+	for (; *argv && n < 38; argv++)
+		args[n++] = *argv;
+	args[n] = NULL;
+	snprintf(path, sizeof path, "%s/stderr", dir);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(null, 1);
+		dup2(fd, 2);
+		execv(CU_BINARY, (char *const *)args);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	errbuf[0] = '\0';
+	if ((fd = open(path, O_RDONLY)) >= 0) {
+		ssize_t got = read(fd, errbuf, sizeof errbuf - 1);
+
+		errbuf[got > 0 ? got : 0] = '\0';
+		close(fd);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const char *tmp(const char *name)
+{
+	static char buf[4][256];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+	return buf[k];
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		CHECK(!"can write a scratch file");
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Row of T whose first three cells are A, B, C (the keys), or -1. */
+static long find_row(const struct refcsv *t, const char *a, const char *b, const char *c)
+{
+	for (size_t r = 0; r < t->nrow; r++)
+		if (!strcmp(t->rows[r][0], a) && !strcmp(t->rows[r][1], b) && !strcmp(t->rows[r][2], c))
+			return (long)r;
+	return -1;
+}
+
+/* XmR over 12 series against the R peer: same flags, limits within 1e-9. */
+static void xmr_agrees_with_the_r_peer(void)
+{
+	const char *in = CU_SOURCE_DIR "/tests/data/spc/series.csv";
+	const char *out = tmp("spc.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by",
+			       "provider_id,indicator_id", "--order", "month", "--screen", "off",
+			       "--trend", "6", NULL };
+	const char *flags[] = { "outside", "shift", "trend", "two_of_three" };
+	struct refcsv peer, mine;
+	int counts[4] = { 0 };
+
+	CHECK_INT(run(argv), 0);
+	if (refcsv_load(&peer, CU_SOURCE_DIR "/tests/data/spc/peer_r.csv"))
+		return;
+	if (refcsv_load(&mine, out)) {
+		refcsv_free(&peer);
+		CHECK(!"output loads");
+		return;
+	}
+	CHECK_INT(mine.nrow, 360);
+	CHECK_INT(peer.nrow, 360);
+	for (size_t r = 0; r < peer.nrow; r++) {
+		long m = find_row(&mine, peer.rows[r][0], peer.rows[r][1], peer.rows[r][2]);
+
+		if (m < 0) {
+			CHECK(!"every peer row is in the output");
+			continue;
+		}
+		/* The input text is echoed ("78.10"); R writes the number ("78.1"). */
+		CHECK_NEAR(refcsv_num(&mine, (size_t)m, "value"), refcsv_num(&peer, r, "value"), 0);
+		CHECK_NEAR(refcsv_num(&mine, (size_t)m, "mean"), refcsv_num(&peer, r, "mean"), 1e-9);
+		CHECK_NEAR(refcsv_num(&mine, (size_t)m, "lcl"), refcsv_num(&peer, r, "lcl"), 1e-9);
+		CHECK_NEAR(refcsv_num(&mine, (size_t)m, "ucl"), refcsv_num(&peer, r, "ucl"), 1e-9);
+		for (int k = 0; k < 4; k++) {
+			CHECK_STR(refcsv_get(&mine, (size_t)m, flags[k]),
+				  refcsv_get(&peer, r, flags[k]));
+			counts[k] += strcmp(refcsv_get(&peer, r, flags[k]), "1") == 0;
+		}
+	}
+	/* The fixture exercises every rule (README.md there): 1, 29, 6 and 6 points. */
+	CHECK_INT(counts[0], 1);
+	CHECK_INT(counts[1], 29);
+	CHECK_INT(counts[2], 6);
+	CHECK_INT(counts[3], 6);
+	refcsv_free(&peer);
+	refcsv_free(&mine);
+}
+
+/*
+ * The Plot the Dots vignette series through the command line, rows shuffled and keyed by a
+ * text date: sorted back by date, mean 1.94, screened limits -0.72 and 4.60 (reference case
+ * ptd_dev_screened), and the 10 an improvement when higher is better, a concern when lower.
+ */
+static void xmr_sorts_and_reports_verdicts(void)
+{
+	const char *in = tmp("dev.csv"), *out = tmp("dev_out.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--order", "day",
+			       "--value", "n", "--polarity", "lower", NULL };
+	static const int v[18] = { 1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1 };
+	char text[2048];
+	size_t w = 0;
+	struct refcsv t;
+
+	w += (size_t)snprintf(text + w, sizeof text - w, "day,n\n");
+	for (int i = 17; i >= 0; i--) /* newest first */
+		w += (size_t)snprintf(text + w, sizeof text - w, "2021-04-%02d,%d\n", i + 1, v[i]);
+	write_file(in, text);
+	CHECK_INT(run(argv), 0);
+	if (refcsv_load(&t, out))
+		return;
+	CHECK_INT(t.nrow, 18);
+	CHECK_STR(refcsv_get(&t, 0, "day"), "2021-04-01");
+	CHECK_STR(refcsv_get(&t, 4, "n"), "10");
+	CHECK_NEAR(refcsv_num(&t, 0, "mean"), 35.0 / 18, 1e-12);
+	CHECK_NEAR(refcsv_num(&t, 0, "lcl"), 35.0 / 18 - 2.66, 1e-12);
+	CHECK_NEAR(refcsv_num(&t, 0, "ucl"), 35.0 / 18 + 2.66, 1e-12);
+	CHECK_STR(refcsv_get(&t, 4, "outside"), "1");
+	CHECK_STR(refcsv_get(&t, 4, "variation"), "concern");
+	CHECK_STR(refcsv_get(&t, 3, "variation"), "common_cause");
+	refcsv_free(&t);
+}
+
+/* Wilson and rate through the command line against rows of the reference tables. */
+static void intervals_match_reference_rows(void)
+{
+	const char *in = tmp("ci.csv"), *out = tmp("ci_out.csv");
+	const char *w[] = { "stats", "wilson", "--in", in, "--out", out, "--num", "x", "--den", "n",
+			    "--level", "99.8", NULL };
+	struct refcsv ref, t;
+
+	/* The first row of test_Prop.csv, recomputed through the command line at 99.8%. */
+	if (refcsv_load(&ref, test_data_path("reference/pheindicatormethods/test_Prop.csv")))
+		return;
+	snprintf(errbuf, sizeof errbuf, "area,x,n\n\"=cmd|' /C calc'!A0\",%s,%s\n",
+		 refcsv_get(&ref, 0, "Numerator"), refcsv_get(&ref, 0, "Denominator"));
+	write_file(in, errbuf);
+	CHECK_INT(run(w), 0);
+	if (refcsv_load(&t, out) == 0) {
+		double k = refcsv_num(&ref, 0, "multiplier");
+
+		CHECK_NEAR(k * refcsv_num(&t, 0, "lower"), refcsv_num(&ref, 0, "lower99_8cl"), 1e-9);
+		CHECK_NEAR(k * refcsv_num(&t, 0, "upper"), refcsv_num(&ref, 0, "upper99_8cl"), 1e-9);
+		/* A formula-like cell is echoed as text a spreadsheet will not run. */
+		CHECK_STR(refcsv_get(&t, 0, "area"), "'=cmd|' /C calc'!A0");
+		refcsv_free(&t);
+	}
+	refcsv_free(&ref);
+}
+
+/* Runs ARGV expecting failure; the message must contain NEEDLE; OUT must be unchanged. */
+static void fails_with(const char *const *argv, const char *out, const char *needle)
+{
+	char before[64] = "", after[64] = "";
+	FILE *f;
+
+	write_file(out, "previous result\n");
+	CHECK_INT(run(argv), 1);
+	CHECK_CONTAINS(errbuf, needle);
+	if ((f = fopen(out, "r"))) {
+		if (!fgets(after, sizeof after, f))
+			after[0] = '\0';
+		fclose(f);
+	}
+	snprintf(before, sizeof before, "previous result\n");
+	CHECK_STR(after, before);
+}
+
+static void bad_input_is_located_and_loses_nothing(void)
+{
+	const char *in = tmp("bad.csv"), *out = tmp("keep.csv");
+	const char *xmr[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "org", "--order",
+			      "month", NULL };
+
+	write_file(in, "org,month,value\nA,1,5\nA,2,x7\nA,3,6\n");
+	fails_with(xmr, out, "bad.csv:3: column \"value\": bad number \"x7\": expected a decimal "
+		   "number");
+	write_file(in, "org,month,value\nA,1,5\nA,2,6\nA,2,7\n");
+	fails_with(xmr, out, "bad.csv:4: column \"month\": \"2\" appears twice in one series "
+		   "(lines 3 and 4)");
+	write_file(in, "org,month,value\nA,1,5\nA,2,6\nB,1,7\n");
+	fails_with(xmr, out, "series org=B, starting at line 4: an XmR chart needs at least 2 points");
+	write_file(in, "org,month,value\nA,1,5\nA,2,6,9\n");
+	fails_with(xmr, out, "bad.csv:3: 4 fields, expected 3 as in the header");
+	write_file(in, "org,month,value\nA,1,5\n\"A,2,6\n");
+	fails_with(xmr, out, "bad.csv:3: a quoted field is not closed");
+	write_file(in, "");
+	fails_with(xmr, out, "the file is empty");
+	write_file(in, "org,month,value\nA,1,1e999\nA,2,3\n");
+	fails_with(xmr, out, "bad number \"1e999\"");
+	write_file(in, "org,month,value\nA,1,nan\nA,2,3\n");
+	fails_with(xmr, out, "bad number \"nan\"");
+	write_file(in, "org,month,amount\nA,1,5\nA,2,6\n");
+	fails_with(xmr, out, "bad.csv:1: no column \"value\": the header has org, month, amount "
+		   "(named by --value)");
+	write_file(in, "org,month,value\nA,1,5\nA,2,6\n");
+
+	const char *bad_by[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "nope", NULL };
+	fails_with(bad_by, out, "no column \"nope\"");
+	const char *bad_trend[] = { "stats", "xmr", "--in", in, "--out", out, "--trend", "1", NULL };
+	fails_with(bad_trend, out, "--trend: bad number \"1\": expected a whole number from 2");
+	const char *bad_pol[] = { "stats", "xmr", "--in", in, "--out", out, "--polarity", "up", NULL };
+	fails_with(bad_pol, out, "--polarity \"up\": expected higher, lower or none");
+	const char *bad_opt[] = { "stats", "xmr", "--in", in, "--out", out, "--num", "x", NULL };
+	fails_with(bad_opt, out, "--num does not apply");
+	const char *bad_method[] = { "stats", "sideways", "--in", in, "--out", out, NULL };
+	fails_with(bad_method, out, "unknown method \"sideways\"");
+	const char *no_in[] = { "stats", "xmr", "--in", tmp("absent.csv"), "--out", out, NULL };
+	fails_with(no_in, out, "absent.csv: cannot open the file");
+	const char *bad_level[] = { "stats", "wilson", "--in", in, "--out", out, "--level", "100",
+				    NULL };
+	fails_with(bad_level, out, "--level \"100\": expected a level");
+
+	/* A proportion above 1 and a rate on a negative count are located at their line. */
+	write_file(in, "x,n\n1,10\n11,10\n");
+	const char *w[] = { "stats", "wilson", "--in", in, "--out", out, "--num", "x", "--den", "n",
+			    NULL };
+	fails_with(w, out, "bad.csv:3: a proportion needs 0 <= numerator <= denominator");
+	write_file(in, "x,n\n-1,10\n");
+	const char *r[] = { "stats", "rate", "--in", in, "--out", out, "--num", "x", "--den", "n",
+			    NULL };
+	fails_with(r, out, "bad.csv:2: a rate needs a whole count");
+
+	/* No temporary file is left behind by any failure. */
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp-", dir);
+	CHECK(system(cmd) != 0);
+}
+
+/* The result file gets the usual permissions (not the private ones of a temporary file). */
+static void output_has_usual_permissions(void)
+{
+	const char *in = tmp("perm.csv"), *out = tmp("perm_out.csv");
+	const char *argv[] = { "stats", "mean", "--in", in, "--out", out, NULL };
+	struct stat sb;
+	mode_t old = umask(022);
+
+	write_file(in, "value\n1\n2\n3\n");
+	unlink(out);
+	CHECK_INT(run(argv), 0);
+	CHECK_INT(stat(out, &sb), 0);
+	CHECK_INT(sb.st_mode & 0777, 0644);
+	umask(old);
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	if (!mkdtemp(dir))
+		return 2;
+	RUN(xmr_agrees_with_the_r_peer);
+	RUN(xmr_sorts_and_reports_verdicts);
+	RUN(intervals_match_reference_rows);
+	RUN(bad_input_is_located_and_loses_nothing);
+	RUN(output_has_usual_permissions);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? test_done() : 2;
+}
