@@ -31,7 +31,7 @@ static const struct {
 	{ "screen", ARG(screen) }, { "baseline", ARG(baseline) }, { "shift", ARG(shift) },
 	{ "trend", ARG(trend) }, { "two-of-three", ARG(two3) }, { "polarity", ARG(polarity) },
 	{ "target", ARG(target) }, { "odds", ARG(odds) }, { "h", ARG(h) }, { "risk", ARG(risk) },
-	{ "outcome", ARG(outcome) }, { "laney", ARG(laney) },
+	{ "outcome", ARG(outcome) }, { "sigmas", ARG(sigmas) },
 };
 #define NARGS (sizeof argmap / sizeof argmap[0])
 

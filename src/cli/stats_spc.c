@@ -1,10 +1,14 @@
-/* `custodian stats xmr`: XmR charts over grouped series (src/stats/spc.h). */
+/*
+ * `custodian stats xmr`: XmR charts over grouped series (src/stats/spc.h); and the attribute
+ * charts p, u, pp (Laney p'), up (Laney u'), c and g (src/stats/attr.h).
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "cli/stats_cmd.h"
+#include "stats/attr.h"
 #include "stats/spc.h"
 #include "stats/stats.h"
 
@@ -173,9 +177,130 @@ done:
 	return rc;
 }
 
+static int attr_fail(const struct ingest_table *t, const struct stats_groups *g, size_t grp,
+		     enum stats_attr_kind kind, struct cu_err *err)
+{
+	char label[256];
+	int counts = kind == STATS_CHART_C || kind == STATS_CHART_G;
+
+	return cu_err_setloc(err, CU_ESTATS, t->source, t->line[g->row[g->start[grp]]], NULL,
+			     "series %s: %s", stats_group_label(t, g, grp, label, sizeof label),
+			     counts ? "a count chart needs counts of 0 or more" :
+			     kind == STATS_CHART_P || kind == STATS_CHART_PP ?
+			     "a proportion chart needs 0 <= numerator <= denominator, denominators "
+			     "above 0, and for p' at least 2 points and some variation in events" :
+			     "a rate chart needs counts of 0 or more, denominators above 0, and for "
+			     "u' at least 2 points and at least one event");
+}
+
+/*
+ * The attribute charts share one shape: counts (--num; --value for c and g) over denominators
+ * (--den) per point, grouped and ordered like xmr. Output: keys, order, the inputs, the plotted
+ * value, centre, limits and an outside flag.
+ */
+static int run_attr(const struct stats_args *a, const struct ingest_table *t, FILE *out,
+		    enum stats_attr_kind kind, struct cu_err *err)
+{
+	int counts = kind == STATS_CHART_C || kind == STATS_CHART_G;
+	struct stats_groups g;
+	struct csv_line l = { 0 };
+	double sigmas = 3, *x = NULL, *n = NULL, *v = NULL, *lo = NULL, *hi = NULL;
+	int xcol, ncol = -1, rc;
+	size_t most = 1;
+
+	if (a->sigmas && stats_opt_num(a->sigmas, "sigmas", 0.5, 10, &sigmas, err))
+		return CU_EINVAL;
+	if (counts) {
+		if ((xcol = stats_col(t, a->value ? a->value : "value", "value", err)) < 0)
+			return CU_EINVAL;
+	} else if ((xcol = stats_col(t, a->num ? a->num : "numerator", "num", err)) < 0 ||
+		   (ncol = stats_col(t, a->den ? a->den : "denominator", "den", err)) < 0) {
+		return CU_EINVAL;
+	}
+	if ((rc = stats_groups_make(t, a->by, a->order, &g, err)) != 0)
+		goto done;
+	for (size_t i = 0; i < g.ngroup; i++)
+		if (g.start[i + 1] - g.start[i] > most)
+			most = g.start[i + 1] - g.start[i];
+	x = xmalloc(most * sizeof *x);
+	n = xmalloc(most * sizeof *n);
+	v = xmalloc(most * sizeof *v);
+	lo = xmalloc(most * sizeof *lo);
+	hi = xmalloc(most * sizeof *hi);
+	stats_put_key_names(&l, t, &g);
+	if (g.order >= 0)
+		csv_line_text(&l, t->head[g.order]);
+	csv_line_text(&l, t->head[xcol]);
+	if (ncol >= 0)
+		csv_line_text(&l, t->head[ncol]);
+	csv_line_raw(&l, "value,centre,lcl,ucl,outside");
+	csv_line_end(&l, out);
+	for (size_t grp = 0; grp < g.ngroup; grp++) {
+		const size_t *rows = g.row + g.start[grp];
+		size_t m = g.start[grp + 1] - g.start[grp];
+		struct stats_attr_result res;
+
+		for (size_t i = 0; i < m; i++) {
+			if ((rc = stats_cell_num(t, rows[i], xcol, &x[i], err)) ||
+			    (ncol >= 0 && (rc = stats_cell_num(t, rows[i], ncol, &n[i], err))))
+				goto done;
+		}
+		if (stats_attr_chart(kind, x, ncol >= 0 ? n : NULL, m, sigmas, v, lo, hi, &res)) {
+			rc = attr_fail(t, &g, grp, kind, err);
+			goto done;
+		}
+		for (size_t i = 0; i < m; i++) {
+			stats_put_keys(&l, t, &g, rows[i]);
+			if (g.order >= 0)
+				csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)g.order));
+			csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)xcol));
+			if (ncol >= 0)
+				csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)ncol));
+			csv_line_num(&l, v[i]);
+			csv_line_num(&l, res.centre);
+			csv_line_num(&l, lo[i]);
+			csv_line_num(&l, hi[i]);
+			csv_line_raw(&l, v[i] < lo[i] || v[i] > hi[i] ? "1" : "0");
+			csv_line_end(&l, out);
+		}
+	}
+	rc = 0;
+done:
+	free(x);
+	free(n);
+	free(v);
+	free(lo);
+	free(hi);
+	csv_line_free(&l);
+	stats_groups_free(&g);
+	return rc;
+}
+
+#define ATTR_METHOD(name, kind) \
+	static int run_##name(const struct stats_args *a, const struct ingest_table *t, FILE *out, \
+			      struct cu_err *err) \
+	{ \
+		return run_attr(a, t, out, kind, err); \
+	}
+ATTR_METHOD(p, STATS_CHART_P)
+ATTR_METHOD(u, STATS_CHART_U)
+ATTR_METHOD(pp, STATS_CHART_PP)
+ATTR_METHOD(up, STATS_CHART_UP)
+ATTR_METHOD(c, STATS_CHART_C)
+ATTR_METHOD(g, STATS_CHART_G)
+
 const struct stats_method stats_spc_methods[] = {
 	{ "xmr", "XmR charts (Making Data Count) for each series",
 	  "by order value rebase screen baseline shift trend two-of-three polarity target",
 	  run_xmr },
+	{ "p", "p chart: proportions with limits per denominator (--sigmas, default 3)",
+	  "by order num den sigmas", run_p },
+	{ "u", "u chart: rates with limits per denominator", "by order num den sigmas", run_u },
+	{ "pp", "Laney p' chart: p chart widened by the variation between points",
+	  "by order num den sigmas", run_pp },
+	{ "up", "Laney u' chart: u chart widened by the variation between points",
+	  "by order num den sigmas", run_up },
+	{ "c", "c chart: counts of events", "by order value sigmas", run_c },
+	{ "g", "g chart: cases between rare events", "by order value sigmas", run_g },
 	{ NULL, NULL, NULL, NULL },
 };

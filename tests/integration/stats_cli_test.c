@@ -194,6 +194,39 @@ static void intervals_match_reference_rows(void)
 	refcsv_free(&ref);
 }
 
+/*
+ * Attribute charts through the command line on the four-hour series (values worked in
+ * tests/unit/stats/attr_test.c): the p chart puts 16 of 20 weeks outside, Laney's p' none, with
+ * week 1's limits 0.940129644178 and 0.965669778511.
+ */
+static void attribute_charts_through_the_command_line(void)
+{
+	const char *in = test_data_path("reference/qicharts2/nhs_accidents.csv");
+	const char *out = tmp("p.csv");
+	const char *kinds[] = { "p", "pp" };
+	int expect[] = { 16, 0 };
+
+	for (int k = 0; k < 2; k++) {
+		const char *argv[] = { "stats", kinds[k], "--in", in, "--out", out, "--order", "i",
+				       "--num", "r", "--den", "n", NULL };
+		struct refcsv t;
+		int outside = 0;
+
+		CHECK_INT(run(argv), 0);
+		if (refcsv_load(&t, out))
+			continue;
+		CHECK_INT(t.nrow, 20);
+		for (size_t r = 0; r < t.nrow; r++)
+			outside += strcmp(refcsv_get(&t, r, "outside"), "1") == 0;
+		CHECK_INT(outside, expect[k]);
+		if (k == 1) {
+			CHECK_NEAR(refcsv_num(&t, 0, "lcl"), 0.940129644178, 1e-9);
+			CHECK_NEAR(refcsv_num(&t, 0, "ucl"), 0.965669778511, 1e-9);
+		}
+		refcsv_free(&t);
+	}
+}
+
 /* Runs ARGV expecting failure; the message must contain NEEDLE; OUT must be unchanged. */
 static void fails_with(const char *const *argv, const char *out, const char *needle)
 {
@@ -266,6 +299,13 @@ static void bad_input_is_located_and_loses_nothing(void)
 	const char *r[] = { "stats", "rate", "--in", in, "--out", out, "--num", "x", "--den", "n",
 			    NULL };
 	fails_with(r, out, "bad.csv:2: a rate needs a whole count");
+	write_file(in, "week,x,n\n1,5,10\n2,12,10\n");
+	const char *p[] = { "stats", "p", "--in", in, "--out", out, "--order", "week", "--num", "x",
+			    "--den", "n", NULL };
+	fails_with(p, out, "bad.csv:2: series starting at line 2: a proportion chart needs");
+	const char *sg[] = { "stats", "c", "--in", in, "--out", out, "--value", "x", "--sigmas",
+			     "0", NULL };
+	fails_with(sg, out, "--sigmas: bad number \"0\"");
 
 	/* No temporary file is left behind by any failure. */
 	char cmd[256];
@@ -298,6 +338,7 @@ int main(void)
 	RUN(xmr_agrees_with_the_r_peer);
 	RUN(xmr_sorts_and_reports_verdicts);
 	RUN(intervals_match_reference_rows);
+	RUN(attribute_charts_through_the_command_line);
 	RUN(bad_input_is_located_and_loses_nothing);
 	RUN(output_has_usual_permissions);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
