@@ -17,7 +17,8 @@
 #include "cli/cli.h"
 #include "cli/stats_cmd.h"
 
-static const struct stats_method *const families[] = { stats_spc_methods, stats_ci_methods };
+static const struct stats_method *const families[] = { stats_spc_methods, stats_ci_methods,
+							 stats_model_methods };
 
 #define ARG(field) offsetof(struct stats_args, field)
 
@@ -31,7 +32,7 @@ static const struct {
 	{ "screen", ARG(screen) }, { "baseline", ARG(baseline) }, { "shift", ARG(shift) },
 	{ "trend", ARG(trend) }, { "two-of-three", ARG(two3) }, { "polarity", ARG(polarity) },
 	{ "target", ARG(target) }, { "odds", ARG(odds) }, { "h", ARG(h) }, { "risk", ARG(risk) },
-	{ "outcome", ARG(outcome) }, { "sigmas", ARG(sigmas) },
+	{ "outcome", ARG(outcome) }, { "sigmas", ARG(sigmas) }, { "factors", ARG(factors) },
 };
 #define NARGS (sizeof argmap / sizeof argmap[0])
 
@@ -86,7 +87,7 @@ static int output_open(struct output *o, const char *path, struct cu_err *err)
 		return 0;
 	}
 	o->tmp = xmalloc(strlen(path) + 16);
-	sprintf(o->tmp, "%s.tmp-XXXXXX", path);
+	snprintf(o->tmp, strlen(path) + 16, "%s.tmp-XXXXXX", path);
 	/* mkstemp makes the file private; the result should have the usual permissions. */
 	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0 ||
 	    !(o->f = fdopen(fd, "w"))) {

@@ -18,7 +18,7 @@ struct stats_args {
 	const char *by, *order, *value, *num, *den, *rebase;
 	const char *level, *multiplier, *screen, *baseline, *shift, *trend, *two3;
 	const char *polarity, *target;
-	const char *odds, *h, *risk, *outcome, *sigmas;
+	const char *odds, *h, *risk, *outcome, *sigmas, *factors;
 };
 
 /* The input as rows sorted into groups (by the --by columns, then the --order column). */
@@ -47,6 +47,7 @@ struct stats_method {
 /* The methods of each family (stats_spc.c, ...), each array ended by a NULL name. */
 extern const struct stats_method stats_spc_methods[];
 extern const struct stats_method stats_ci_methods[];
+extern const struct stats_method stats_model_methods[];
 
 /* Column NAME of T (an error naming the columns there are when absent). */
 int stats_col(const struct ingest_table *t, const char *name, const char *option,

@@ -5,6 +5,7 @@
  * line and column or option, and leaves an existing output file untouched.
  */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,51 @@ static void attribute_charts_through_the_command_line(void)
 	}
 }
 
+/*
+ * cusum and logit through the command line. CUSUM: the sequence of the unit test (risk 0.2,
+ * deaths at 1, 2, 4, 5, 9; h = 1.5) signals first at case 5 and ends at ln 2 - ln 1.2 =
+ * 0.510826; the rows are given out of order and sorted by --order. Logit: R's glm on the
+ * data of tests/unit/stats/logit_test.c (intercept -2.942231068717, sex 2 -0.326026313424).
+ */
+static void cusum_and_logit_through_the_command_line(void)
+{
+	const char *in = tmp("cusum.csv"), *out = tmp("cusum_out.csv");
+	const char *c[] = { "stats", "cusum", "--in", in, "--out", out, "--by", "unit", "--order",
+			    "seq", "--risk", "p", "--outcome", "died", "--h", "1.5", NULL };
+	const char *lg[] = { "stats", "logit", "--in", in, "--out", out, "--outcome", "d", "--den",
+			     "n", "--factors", "age,sex", NULL };
+	static const int died[9] = { 1, 1, 0, 1, 1, 0, 0, 0, 1 };
+	char text[1024];
+	size_t w = 0;
+	struct refcsv t;
+
+	w += (size_t)snprintf(text, sizeof text, "unit,seq,p,died\n");
+	for (int i = 8; i >= 0; i--)
+		w += (size_t)snprintf(text + w, sizeof text - w, "A,%d,0.2,%d\n", i + 1, died[i]);
+	write_file(in, text);
+	CHECK_INT(run(c), 0);
+	if (refcsv_load(&t, out) == 0) {
+		CHECK_STR(refcsv_get(&t, 0, "n"), "9");
+		CHECK_STR(refcsv_get(&t, 0, "alarms"), "1");
+		CHECK_STR(refcsv_get(&t, 0, "first_alarm"), "5");
+		CHECK_NEAR(refcsv_num(&t, 0, "s_end"), log(2) - log(1.2), 1e-12);
+		refcsv_free(&t);
+	}
+	write_file(in, "age,sex,n,d\n0,1,120,6\n0,2,95,3\n1,1,80,9\n1,2,110,8\n2,1,60,14\n"
+		       "2,2,40,7\n0,1,30,2\n1,2,25,3\n2,2,15,4\n");
+	CHECK_INT(run(lg), 0);
+	if (refcsv_load(&t, out) == 0) {
+		CHECK_INT(t.nrow, 4);
+		CHECK_NEAR(refcsv_num(&t, 0, "estimate"), -2.942231068717, 1e-9);
+		CHECK_NEAR(refcsv_num(&t, 3, "estimate"), -0.326026313424, 1e-9);
+		CHECK_STR(refcsv_get(&t, 0, "term"), "(intercept)");
+		CHECK_STR(refcsv_get(&t, 2, "term"), "age=2");
+		CHECK_STR(refcsv_get(&t, 3, "term"), "sex=2");
+		CHECK_STR(refcsv_get(&t, 0, "status"), "converged");
+		refcsv_free(&t);
+	}
+}
+
 /* Runs ARGV expecting failure; the message must contain NEEDLE; OUT must be unchanged. */
 static void fails_with(const char *const *argv, const char *out, const char *needle)
 {
@@ -307,6 +353,21 @@ static void bad_input_is_located_and_loses_nothing(void)
 			     "0", NULL };
 	fails_with(sg, out, "--sigmas: bad number \"0\"");
 
+	write_file(in, "unit,seq,p,died\nA,1,0.2,1\nA,2,1.5,0\n");
+	const char *cu[] = { "stats", "cusum", "--in", in, "--out", out, "--order", "seq", "--risk",
+			     "p", "--outcome", "died", NULL };
+	fails_with(cu, out, "bad.csv:3: column \"p\": risk \"1.5\": expected a probability");
+	write_file(in, "unit,seq,p,died\nA,1,0.2,yes\n");
+	fails_with(cu, out, "bad.csv:2: column \"died\": \"yes\": expected 1");
+	const char *odds[] = { "stats", "cusum", "--in", in, "--out", out, "--odds", "1", NULL };
+	fails_with(odds, out, "--odds 1: expected an odds ratio other than 1");
+	write_file(in, "age,n,d\n0,10,3\n1,10,12\n");
+	const char *lg[] = { "stats", "logit", "--in", in, "--out", out, "--outcome", "d", "--den",
+			     "n", "--factors", "age", NULL };
+	fails_with(lg, out, "bad.csv:2: group starting at line 2: events must be 0 or more");
+	write_file(in, "age,n,d\n0.5,10,3\n");
+	fails_with(lg, out, "bad.csv:2: column \"age\": \"0.5\": expected a level code");
+
 	/* No temporary file is left behind by any failure. */
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp-", dir);
@@ -339,6 +400,7 @@ int main(void)
 	RUN(xmr_sorts_and_reports_verdicts);
 	RUN(intervals_match_reference_rows);
 	RUN(attribute_charts_through_the_command_line);
+	RUN(cusum_and_logit_through_the_command_line);
 	RUN(bad_input_is_located_and_loses_nothing);
 	RUN(output_has_usual_permissions);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
