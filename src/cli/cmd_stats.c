@@ -33,6 +33,7 @@ static const struct {
 	{ "trend", ARG(trend) }, { "two-of-three", ARG(two3) }, { "polarity", ARG(polarity) },
 	{ "target", ARG(target) }, { "odds", ARG(odds) }, { "h", ARG(h) }, { "risk", ARG(risk) },
 	{ "outcome", ARG(outcome) }, { "sigmas", ARG(sigmas) }, { "factors", ARG(factors) },
+	{ "measure", ARG(measure) }, { "od", ARG(od) },
 };
 #define NARGS (sizeof argmap / sizeof argmap[0])
 

@@ -18,7 +18,7 @@ struct stats_args {
 	const char *by, *order, *value, *num, *den, *rebase;
 	const char *level, *multiplier, *screen, *baseline, *shift, *trend, *two3;
 	const char *polarity, *target;
-	const char *odds, *h, *risk, *outcome, *sigmas, *factors;
+	const char *odds, *h, *risk, *outcome, *sigmas, *factors, *measure, *od;
 };
 
 /* The input as rows sorted into groups (by the --by columns, then the --order column). */

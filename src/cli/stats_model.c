@@ -1,12 +1,15 @@
 /*
- * `custodian stats cusum|logit`: the risk-adjusted CUSUM per series (src/stats/racusum.h) and
+ * `custodian stats funnel|cusum|logit`: funnel limits and classification per unit
+ * (src/stats/funnel.h), the risk-adjusted CUSUM per series (src/stats/racusum.h) and
  * logistic regression on categorical covariates (src/stats/logit.h).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "cli/stats_cmd.h"
+#include "stats/funnel.h"
 #include "stats/logit.h"
 #include "stats/racusum.h"
 #include "stats/stats.h"
@@ -234,7 +237,126 @@ done:
 	return rc;
 }
 
+/*
+ * funnel: one funnel per group, one row per unit. --measure ratio (observed --num over
+ * expected --den, target 1) or proportion (--num of --den, target the pooled proportion);
+ * --od none, shmi or cqc (ratios; 10% trimmed or winsorised, DerSimonian-Laird tau^2).
+ * Output: every input column, then value, target, the 95% and 99.8% limits, class (-2..2,
+ * see enum stats_funnel_class), phi and tau2 (empty without overdispersion).
+ */
+static int run_funnel(const struct stats_args *a, const struct ingest_table *t, FILE *out,
+		      struct cu_err *err)
+{
+	static const double levels[2] = { 0.95, 0.998 };
+	int ratio = 1, od = -1, oc, ec, rc;
+	struct stats_groups g;
+	struct csv_line l = { 0 };
+	double *o = NULL, *e = NULL, *work = NULL;
+	size_t most = 1;
+
+	if (a->measure && strcmp(a->measure, "proportion") == 0)
+		ratio = 0;
+	else if (a->measure && strcmp(a->measure, "ratio") != 0)
+		return cu_err_set(err, CU_EINVAL, "--measure \"%.32s\": expected ratio or "
+				  "proportion", a->measure);
+	if (a->od && strcmp(a->od, "shmi") == 0)
+		od = STATS_FUNNEL_OD_SHMI;
+	else if (a->od && strcmp(a->od, "cqc") == 0)
+		od = STATS_FUNNEL_OD_CQC;
+	else if (a->od && strcmp(a->od, "none") != 0)
+		return cu_err_set(err, CU_EINVAL, "--od \"%.32s\": expected none, shmi or cqc",
+				  a->od);
+	if (od >= 0 && !ratio)
+		od = STATS_FUNNEL_OD_PROP;
+	if ((oc = stats_col(t, a->num ? a->num : "numerator", "num", err)) < 0 ||
+	    (ec = stats_col(t, a->den ? a->den : "denominator", "den", err)) < 0)
+		return CU_EINVAL;
+	if ((rc = stats_groups_make(t, a->by, NULL, &g, err)) != 0)
+		goto done;
+	for (size_t i = 0; i < g.ngroup; i++)
+		if (g.start[i + 1] - g.start[i] > most)
+			most = g.start[i + 1] - g.start[i];
+	o = xmalloc(most * sizeof *o);
+	e = xmalloc(most * sizeof *e);
+	work = xmalloc(most * sizeof *work);
+	for (size_t c = 0; c < t->ncol; c++)
+		csv_line_text(&l, t->head[c]);
+	csv_line_raw(&l, "value,target,lower95,upper95,lower998,upper998,class,phi,tau2");
+	csv_line_end(&l, out);
+	for (size_t grp = 0; grp < g.ngroup; grp++) {
+		const size_t *rows = g.row + g.start[grp];
+		size_t n = g.start[grp + 1] - g.start[grp];
+		struct stats_funnel_od fod = { 0 };
+		double target = 1;
+		char label[256];
+		int st = STATS_OK;
+
+		for (size_t i = 0; i < n; i++)
+			if ((rc = stats_cell_num(t, rows[i], oc, &o[i], err)) != 0 ||
+			    (rc = stats_cell_num(t, rows[i], ec, &e[i], err)) != 0)
+				goto done;
+		if (!ratio)
+			st = stats_funnel_baseline(o, e, n, &target);
+		if (!st && od >= 0)
+			st = stats_funnel_od_estimate(o, e, n, (enum stats_funnel_od_method)od,
+						      target, 0.1, NULL, NULL, work, most, &fod);
+		for (size_t i = 0; i < n && !st; i++) {
+			struct stats_funnel_limits lim[2];
+			int cls;
+
+			for (int k = 0; k < 2 && !st; k++)
+				st = od >= 0 ? stats_funnel_od_limits((enum stats_funnel_od_method)od,
+								      target, e[i], fod.tau2,
+								      levels[k], &lim[k]) :
+				     ratio ? stats_funnel_ratio_limits(e[i], levels[k], &lim[k]) :
+					     stats_funnel_prop_limits(target, e[i], levels[k],
+								      STATS_FUNNEL_PROP_WILSON,
+								      &lim[k]);
+			if (!st && !ratio && o[i] > e[i])
+				st = STATS_EDOM;
+			if (!st)
+				st = stats_funnel_classify(o[i] / e[i], lim, 2, &cls);
+			if (st)
+				break;
+			for (size_t c = 0; c < t->ncol; c++)
+				csv_line_text(&l, ingest_table_cell(t, rows[i], c));
+			csv_line_num(&l, o[i] / e[i]);
+			csv_line_num(&l, target);
+			for (int k = 0; k < 2; k++) {
+				csv_line_num(&l, lim[k].lower);
+				csv_line_num(&l, lim[k].upper);
+			}
+			csv_line_int(&l, cls);
+			csv_line_num(&l, od >= 0 ? fod.phi : NAN);
+			csv_line_num(&l, od >= 0 ? fod.tau2 : NAN);
+			csv_line_end(&l, out);
+		}
+		if (st) {
+			rc = cu_err_setloc(err, CU_ESTATS, t->source, t->line[rows[0]], NULL,
+					   "funnel %s: %s", stats_group_label(t, &g, grp, label,
+									      sizeof label),
+					   ratio ? "a ratio funnel needs observed counts of 0 or more "
+					   "(above 0 for --od shmi), expected counts above 0, and at "
+					   "least 2 units for overdispersion" :
+					   "a proportion funnel needs 0 <= numerator <= denominator, "
+					   "denominators above 0, and at least 2 units for "
+					   "overdispersion");
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	free(o);
+	free(e);
+	free(work);
+	csv_line_free(&l);
+	stats_groups_free(&g);
+	return rc;
+}
+
 const struct stats_method stats_model_methods[] = {
+	{ "funnel", "funnel limits (95%, 99.8%) and class per unit: ratios or proportions",
+	  "by num den measure od", run_funnel },
 	{ "cusum", "risk-adjusted Bernoulli CUSUM per series (odds 2, h 4.5 by default)",
 	  "by order risk outcome odds h", run_cusum },
 	{ "logit", "logistic regression on categorical covariates, one model per group",

@@ -273,6 +273,36 @@ static void cusum_and_logit_through_the_command_line(void)
 	}
 }
 
+/*
+ * funnel through the command line: the exact Poisson limits FunnelPlotR's tests publish for
+ * E = 15, 20, 30 (ll95 0.5596924, 0.6108260, 0.6746958; ul95 1.649348, 1.544419, 1.427562),
+ * and 40 observed of 20 expected (ratio 2) above the 99.8% limit qgamma(0.999; 21) / 20 =
+ * 1.902094 (R), so class 2.
+ */
+static void funnel_through_the_command_line(void)
+{
+	const char *in = tmp("funnel.csv"), *out = tmp("funnel_out.csv");
+	const char *f[] = { "stats", "funnel", "--in", in, "--out", out, "--num", "o", "--den", "e",
+			    NULL };
+	static const double ll[3] = { 0.5596924, 0.6108260, 0.6746958 };
+	static const double ul[3] = { 1.649348, 1.544419, 1.427562 };
+	struct refcsv t;
+
+	write_file(in, "unit,o,e\nA,15,15\nB,40,20\nC,25,30\n");
+	CHECK_INT(run(f), 0);
+	if (refcsv_load(&t, out))
+		return;
+	CHECK_INT(t.nrow, 3);
+	for (size_t r = 0; r < 3 && r < t.nrow; r++) {
+		CHECK(fabs(refcsv_num(&t, r, "lower95") - ll[r]) < 5e-8);
+		CHECK(fabs(refcsv_num(&t, r, "upper95") - ul[r]) < 5e-7);
+	}
+	CHECK_NEAR(refcsv_num(&t, 1, "upper998"), 1.902094, 1e-6);
+	CHECK_STR(refcsv_get(&t, 1, "class"), "2");
+	CHECK_STR(refcsv_get(&t, 0, "class"), "0");
+	refcsv_free(&t);
+}
+
 /* Runs ARGV expecting failure; the message must contain NEEDLE; OUT must be unchanged. */
 static void fails_with(const char *const *argv, const char *out, const char *needle)
 {
@@ -368,6 +398,13 @@ static void bad_input_is_located_and_loses_nothing(void)
 	write_file(in, "age,n,d\n0.5,10,3\n");
 	fails_with(lg, out, "bad.csv:2: column \"age\": \"0.5\": expected a level code");
 
+	write_file(in, "unit,o,e\nA,15,0\n");
+	const char *fu[] = { "stats", "funnel", "--in", in, "--out", out, "--num", "o", "--den", "e",
+			     NULL };
+	fails_with(fu, out, "bad.csv:2: funnel starting at line 2: a ratio funnel needs");
+	const char *fm[] = { "stats", "funnel", "--in", in, "--out", out, "--measure", "share", NULL };
+	fails_with(fm, out, "--measure \"share\": expected ratio or proportion");
+
 	/* No temporary file is left behind by any failure. */
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp-", dir);
@@ -401,6 +438,7 @@ int main(void)
 	RUN(intervals_match_reference_rows);
 	RUN(attribute_charts_through_the_command_line);
 	RUN(cusum_and_logit_through_the_command_line);
+	RUN(funnel_through_the_command_line);
 	RUN(bad_input_is_located_and_loses_nothing);
 	RUN(output_has_usual_permissions);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
