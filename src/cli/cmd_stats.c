@@ -33,7 +33,8 @@ static const struct {
 	{ "trend", ARG(trend) }, { "two-of-three", ARG(two3) }, { "polarity", ARG(polarity) },
 	{ "target", ARG(target) }, { "odds", ARG(odds) }, { "h", ARG(h) }, { "risk", ARG(risk) },
 	{ "outcome", ARG(outcome) }, { "sigmas", ARG(sigmas) }, { "factors", ARG(factors) },
-	{ "measure", ARG(measure) }, { "od", ARG(od) },
+	{ "measure", ARG(measure) }, { "od", ARG(od) }, { "weight", ARG(weight) },
+	{ "ref-num", ARG(refnum) }, { "ref-den", ARG(refden) }, { "scale", ARG(scale) },
 };
 #define NARGS (sizeof argmap / sizeof argmap[0])
 

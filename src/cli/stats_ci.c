@@ -1,13 +1,16 @@
 /*
- * `custodian stats wilson|rate|mean`: confidence intervals (src/stats/ci.h). Wilson and rate
- * work row by row and echo every input column; mean summarises each group.
+ * `custodian stats wilson|rate|mean|dsr|isr`: confidence intervals (src/stats/ci.h) and
+ * standardised rates (src/stats/std.h). Wilson and rate work row by row and echo every input
+ * column; mean, dsr and isr summarise each group (strata rows, e.g. age bands).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/mem.h"
 #include "cli/stats_cmd.h"
 #include "stats/ci.h"
 #include "stats/stats.h"
+#include "stats/std.h"
 
 static void put_row(struct csv_line *l, const struct ingest_table *t, size_t r)
 {
@@ -166,11 +169,132 @@ done:
 	return rc;
 }
 
+/*
+ * dsr and isr: one result per group, whose rows are strata. dsr: events --num, population
+ * --den, standard population --weight, per --multiplier (100,000). isr: events --num,
+ * population --den, reference events --ref-num and population --ref-den; --scale ratio
+ * (O/E), ratio100, or rate (O/E x the reference rate x --multiplier).
+ */
+static int run_std(const struct stats_args *a, const struct ingest_table *t, FILE *out, int dsr,
+		   struct cu_err *err)
+{
+	struct stats_groups g;
+	struct csv_line l = { 0 };
+	double level = 0.95, k = 100000, *x = NULL, *n = NULL, *w = NULL, *rn = NULL;
+	int xc, nc, wc = -1, rxc = -1, rnc = -1, rc, kind = 0;
+
+	if (a->level && stats_opt_level(a->level, &level, err))
+		return CU_EINVAL;
+	if (a->multiplier && stats_opt_num(a->multiplier, "multiplier", 1e-300, 1e300, &k, err))
+		return CU_EINVAL;
+	if (a->scale) {
+		if (!strcmp(a->scale, "ratio"))
+			kind = 0;
+		else if (!strcmp(a->scale, "ratio100"))
+			kind = 1;
+		else if (!strcmp(a->scale, "rate"))
+			kind = 2;
+		else
+			return cu_err_set(err, CU_EINVAL, "--scale \"%.32s\": expected ratio, "
+					  "ratio100 or rate", a->scale);
+	}
+	if ((xc = stats_col(t, a->num ? a->num : "numerator", "num", err)) < 0 ||
+	    (nc = stats_col(t, a->den ? a->den : "denominator", "den", err)) < 0)
+		return CU_EINVAL;
+	if (dsr && (wc = stats_col(t, a->weight ? a->weight : "standard", "weight", err)) < 0)
+		return CU_EINVAL;
+	if (!dsr && ((rxc = stats_col(t, a->refnum ? a->refnum : "ref_numerator", "ref-num",
+				     err)) < 0 ||
+		     (rnc = stats_col(t, a->refden ? a->refden : "ref_denominator", "ref-den",
+				     err)) < 0))
+		return CU_EINVAL;
+	if ((rc = stats_groups_make(t, a->by, NULL, &g, err)) != 0)
+		goto done;
+	x = xmalloc((t->nrow + 1) * sizeof *x);
+	n = xmalloc((t->nrow + 1) * sizeof *n);
+	w = xmalloc((t->nrow + 1) * sizeof *w);
+	rn = xmalloc((t->nrow + 1) * sizeof *rn);
+	stats_put_key_names(&l, t, &g);
+	csv_line_raw(&l, dsr ? "events,value,lower,upper" : "observed,expected,value,lower,upper");
+	csv_line_end(&l, out);
+	for (size_t grp = 0; grp < g.ngroup; grp++) {
+		const size_t *rows = g.row + g.start[grp];
+		size_t m = g.start[grp + 1] - g.start[grp];
+		struct stats_interval iv;
+		double o = 0, e = 0, sx = 0, sn = 0, scale;
+		char label[256];
+		int st;
+
+		for (size_t i = 0; i < m; i++) {
+			if ((rc = stats_cell_num(t, rows[i], xc, &x[i], err)) ||
+			    (rc = stats_cell_num(t, rows[i], nc, &n[i], err)) ||
+			    (wc >= 0 && (rc = stats_cell_num(t, rows[i], wc, &w[i], err))) ||
+			    (rxc >= 0 && (rc = stats_cell_num(t, rows[i], rxc, &w[i], err))) ||
+			    (rnc >= 0 && (rc = stats_cell_num(t, rows[i], rnc, &rn[i], err))))
+				goto done;
+			o += x[i];
+			sx += w[i];
+			sn += rnc >= 0 ? rn[i] : 0;
+		}
+		if (dsr) {
+			st = stats_dsr(x, n, w, m, k, level, &iv);
+		} else {
+			st = stats_isr_expected(n, w, rn, m, &e);
+			scale = kind == 0 ? 1 : kind == 1 ? 100 : sn > 0 ? k * sx / sn : 0;
+			if (!st)
+				st = stats_isr(o, e, scale, level, &iv, NULL);
+		}
+		if (st) {
+			rc = cu_err_setloc(err, CU_ESTATS, t->source, t->line[rows[0]], NULL,
+					   "group %s: %s", stats_group_label(t, &g, grp, label,
+									     sizeof label),
+					   dsr ? "a DSR needs counts of 0 or more, populations above 0, "
+					   "standard weights of 0 or more, and at least 10 events" :
+					   "an ISR needs whole counts of 0 or more, populations of 0 or "
+					   "more and reference populations above 0");
+			goto done;
+		}
+		stats_put_keys(&l, t, &g, rows[0]);
+		csv_line_num(&l, o);
+		if (!dsr)
+			csv_line_num(&l, e);
+		csv_line_num(&l, iv.est);
+		csv_line_num(&l, iv.lower);
+		csv_line_num(&l, iv.upper);
+		csv_line_end(&l, out);
+	}
+	rc = 0;
+done:
+	free(x);
+	free(n);
+	free(w);
+	free(rn);
+	csv_line_free(&l);
+	stats_groups_free(&g);
+	return rc;
+}
+
+static int run_dsr(const struct stats_args *a, const struct ingest_table *t, FILE *out,
+		   struct cu_err *err)
+{
+	return run_std(a, t, out, 1, err);
+}
+
+static int run_isr(const struct stats_args *a, const struct ingest_table *t, FILE *out,
+		   struct cu_err *err)
+{
+	return run_std(a, t, out, 0, err);
+}
+
 const struct stats_method stats_ci_methods[] = {
 	{ "wilson", "Wilson score interval for each row's proportion (x multiplier, default 1)",
 	  "num den level multiplier", run_wilson },
 	{ "rate", "rate per multiplier (default 100000) with exact or Byar's limits, each row",
 	  "num den level multiplier", run_rate },
 	{ "mean", "mean with Student's t interval for each group", "by value level", run_mean },
+	{ "dsr", "directly standardised rate with Dobson limits, strata rows per group",
+	  "by num den weight level multiplier", run_dsr },
+	{ "isr", "indirectly standardised ratio or rate, strata rows per group",
+	  "by num den ref-num ref-den scale level multiplier", run_isr },
 	{ NULL, NULL, NULL, NULL },
 };

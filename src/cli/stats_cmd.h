@@ -19,6 +19,7 @@ struct stats_args {
 	const char *level, *multiplier, *screen, *baseline, *shift, *trend, *two3;
 	const char *polarity, *target;
 	const char *odds, *h, *risk, *outcome, *sigmas, *factors, *measure, *od;
+	const char *weight, *refnum, *refden, *scale;
 };
 
 /* The input as rows sorted into groups (by the --by columns, then the --order column). */

@@ -54,6 +54,14 @@ static int run(const char *const *argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static int load_ok(struct refcsv *t, const char *rel)
+{
+	if (refcsv_load(t, test_data_path(rel)) == 0)
+		return 1;
+	CHECK(!"reference table loads");
+	return 0;
+}
+
 static const char *tmp(const char *name)
 {
 	static char buf[4][256];
@@ -303,6 +311,52 @@ static void funnel_through_the_command_line(void)
 	refcsv_free(&t);
 }
 
+/*
+ * dsr and isr through the command line on the big area of the published test data: DSR per
+ * 10,000 1043.02479914694 (95% 971.770906798568 to 1117.89409154792, test_DSR_results.csv);
+ * ISR x 100 on its own reference 107.072329390203 (test_ISR_results.csv).
+ */
+static void standardisation_through_the_command_line(void)
+{
+	const char *in = tmp("std.csv"), *out = tmp("std_out.csv");
+	const char *d[] = { "stats", "dsr", "--in", in, "--out", out, "--by", "area", "--num",
+			    "count", "--den", "pop", "--weight", "esp2013", "--multiplier", "10000",
+			    NULL };
+	const char *i[] = { "stats", "isr", "--in", in, "--out", out, "--by", "area", "--num",
+			    "count", "--den", "pop", "--ref-num", "refcount", "--ref-den", "refpop",
+			    "--scale", "ratio100", NULL };
+	struct refcsv src, own, t;
+	FILE *f;
+
+	if (!load_ok(&src, "reference/pheindicatormethods/test_multiarea_esp.csv") ||
+	    !load_ok(&own, "reference/pheindicatormethods/test_ISR_ownref.csv"))
+		return;
+	if ((f = fopen(in, "w"))) {
+		fputs("area,count,pop,esp2013,refcount,refpop\n", f);
+		for (size_t r = 0, k = 0; r < src.nrow; r++)
+			if (!strcmp(refcsv_get(&src, r, "area"), "testdata_big"))
+				fprintf(f, "big,%s,%s,%s,%s,%s\n", refcsv_get(&src, r, "count"),
+					refcsv_get(&src, r, "pop"), refcsv_get(&src, r, "esp2013"),
+					refcsv_get(&own, k, "refcount"), refcsv_get(&own, k, "refpop")),
+					k++;
+		fclose(f);
+	}
+	CHECK_INT(run(d), 0);
+	if (refcsv_load(&t, out) == 0) {
+		CHECK_NEAR(refcsv_num(&t, 0, "value"), 1043.02479914694, 1e-9);
+		CHECK_NEAR(refcsv_num(&t, 0, "lower"), 971.770906798568, 1e-9);
+		CHECK_NEAR(refcsv_num(&t, 0, "upper"), 1117.89409154792, 1e-9);
+		refcsv_free(&t);
+	}
+	CHECK_INT(run(i), 0);
+	if (refcsv_load(&t, out) == 0) {
+		CHECK_NEAR(refcsv_num(&t, 0, "value"), 107.072329390203, 1e-9);
+		refcsv_free(&t);
+	}
+	refcsv_free(&src);
+	refcsv_free(&own);
+}
+
 /* Runs ARGV expecting failure; the message must contain NEEDLE; OUT must be unchanged. */
 static void fails_with(const char *const *argv, const char *out, const char *needle)
 {
@@ -405,6 +459,11 @@ static void bad_input_is_located_and_loses_nothing(void)
 	const char *fm[] = { "stats", "funnel", "--in", in, "--out", out, "--measure", "share", NULL };
 	fails_with(fm, out, "--measure \"share\": expected ratio or proportion");
 
+	write_file(in, "area,count,pop,standard\nA,5,100,10\nA,3,100,10\n");
+	const char *ds[] = { "stats", "dsr", "--in", in, "--out", out, "--by", "area", "--num",
+			     "count", "--den", "pop", NULL };
+	fails_with(ds, out, "bad.csv:2: group area=A, starting at line 2: a DSR needs");
+
 	/* No temporary file is left behind by any failure. */
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp-", dir);
@@ -439,6 +498,7 @@ int main(void)
 	RUN(attribute_charts_through_the_command_line);
 	RUN(cusum_and_logit_through_the_command_line);
 	RUN(funnel_through_the_command_line);
+	RUN(standardisation_through_the_command_line);
 	RUN(bad_input_is_located_and_loses_nothing);
 	RUN(output_has_usual_permissions);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
