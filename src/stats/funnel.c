@@ -560,6 +560,81 @@ int stats_funnel_od_estimate(const double *o, const double *e, size_t n,
 	return STATS_OK;
 }
 
+/* R's type 7 quantile of sorted X[0..N); -infinity next to it stays -infinity, as in R. */
+static double quantile7(const double *x, size_t n, double p)
+{
+	double h = (double)(n - 1) * p, lo = floor(h);
+	size_t i = (size_t)lo;
+
+	if (h == lo || i + 1 >= n || x[i + 1] == x[i])
+		return x[i];
+	if (isinf(x[i]))
+		return x[i];
+	return x[i] + (h - lo) * (x[i + 1] - x[i]);
+}
+
+int stats_funnel_od_shmi_quantile(const double *o, const double *e, size_t n, double trim,
+				  enum stats_funnel_tails tails, double *z, int *kept,
+				  double *work, size_t nwork, struct stats_funnel_od *out)
+{
+	double ql, qh, sz2 = 0, sw = 0, sw2 = 0, zlo = INFINITY, zhi = -INFINITY, phi, denom;
+	double tau2 = 0;
+	size_t used = 0;
+
+	if (!(trim >= 0 && trim < 0.5) ||
+	    (tails != STATS_FUNNEL_TAILS_TRIM && tails != STATS_FUNNEL_TAILS_WINSOR))
+		return STATS_ERANGE;
+	if (nwork < n)
+		return STATS_ENOMEM;
+	if (n < 2)
+		return STATS_EDOM;
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(o[i]) || !isfinite(e[i]) || o[i] < 0 || e[i] <= 0)
+			return STATS_EDOM;
+		work[i] = o[i] == 0 ? -INFINITY : sqrt(e[i]) * log(o[i] / e[i]);
+	}
+	gsl_sort(work, 1, n);
+	ql = quantile7(work, n, trim);
+	qh = quantile7(work, n, 1 - trim);
+	for (size_t i = 0; i < n; i++) {
+		double zi = o[i] == 0 ? -INFINITY : sqrt(e[i]) * log(o[i] / e[i]);
+		int keep;
+
+		if (tails == STATS_FUNNEL_TAILS_TRIM) {
+			keep = zi > ql && zi < qh;
+		} else {
+			zi = zi < ql ? ql : zi > qh ? qh : zi;
+			keep = isfinite(zi);
+		}
+		if (z)
+			z[i] = o[i] == 0 ? -INFINITY : sqrt(e[i]) * log(o[i] / e[i]);
+		if (kept)
+			kept[i] = keep;
+		if (!keep)
+			continue;
+		sz2 += zi * zi;
+		sw += e[i];
+		sw2 += e[i] * e[i];
+		used++;
+		zlo = fmin(zlo, zi);
+		zhi = fmax(zhi, zi);
+	}
+	if (used < 2)
+		return STATS_EDOM;
+	phi = sz2 / (double)used;
+	denom = sw - sw2 / sw;
+	if ((double)used * phi >= (double)(used - 1) && denom > 0)
+		tau2 = ((double)used * phi - (double)(used - 1)) / denom;
+	if (!isfinite(phi) || !isfinite(tau2))
+		return STATS_EDOM;
+	out->phi = phi;
+	out->tau2 = tau2;
+	out->n_used = used;
+	out->z_lo = zlo;
+	out->z_hi = zhi;
+	return STATS_OK;
+}
+
 int stats_funnel_od_limits(enum stats_funnel_od_method method, double target, double e,
 			   double tau2, double level, struct stats_funnel_limits *out)
 {

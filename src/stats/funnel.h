@@ -241,6 +241,37 @@ int stats_funnel_od_estimate(const double *o, const double *e, size_t n,
 int stats_funnel_od_limits(enum stats_funnel_od_method method, double target, double e,
 			   double tau2, double level, struct stats_funnel_limits *out);
 
+/* How the extreme z-scores are kept out of a quantile-based overdispersion estimate. */
+enum stats_funnel_tails {
+	STATS_FUNNEL_TAILS_TRIM,   /* dropped: only q_lo < z < q_hi is kept (strictly) */
+	STATS_FUNNEL_TAILS_WINSOR, /* clamped to [q_lo, q_hi], every unit kept */
+};
+
+/*
+ * SHMI-style overdispersion on the log scale with the tails cut at quantiles, the form the
+ * SHMI's published description ("z-scores beyond the 10th and 90th percentiles") and the
+ * R and Python peers of custodian's mortality model take: z_i = sqrt(E_i) ln(O_i / E_i), q_lo
+ * and q_hi the TRIM and 1 - TRIM quantiles of the z (R's type 7: h = (n - 1) p,
+ * q = x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h))), then phi = mean z^2 over the
+ * kept (or clamped) units and DerSimonian-Laird tau^2 = max(0, (n phi - (n - 1)) / (sum E -
+ * sum E^2 / sum E)) over the same units (w_i = 1 / s_i^2 = E_i on this scale).
+ * stats_funnel_od_estimate's SHMI method ranks units into tenths instead (FunnelPlotR); the
+ * two keep the same units for many n (150 providers, say) but not all.
+ *
+ * A unit with O = 0 has z = -infinity. It sorts first; an interpolated quantile next to it is
+ * -infinity too (as R computes it), and such a unit is never kept by TRIM (z > q_lo fails)
+ * and is left out by WINSOR when clamping cannot make it finite (only when more than TRIM of
+ * the units have no events), so no-event units never break the estimate.
+ * Z (may be NULL) gets the N z-scores; KEPT (may be NULL) 1 for each unit in phi (for WINSOR,
+ * clamped or not). WORK holds NWORK >= N doubles.
+ * Errors: STATS_ERANGE for TRIM outside [0, 0.5) or unknown TAILS; STATS_ENOMEM when
+ * NWORK < N; STATS_EDOM when N < 2, an O < 0 or E <= 0 or either is not finite, or fewer than
+ * 2 units are kept.
+ */
+int stats_funnel_od_shmi_quantile(const double *o, const double *e, size_t n, double trim,
+				  enum stats_funnel_tails tails, double *z, int *kept,
+				  double *work, size_t nwork, struct stats_funnel_od *out);
+
 /*
  * Neat x-axis range of a PHE funnel chart from the smallest and largest denominator
  * (PHEindicatormethods calculate_funnel_limits, signif.floor / signif.ceiling):

@@ -1687,9 +1687,84 @@ static void baseline_refuses_empty_table(void)
 	CHECK_NEAR(av, 0.1, 1e-15);
 }
 
+/*
+ * Quantile-based SHMI overdispersion, worked by hand. E = 100 for every unit, so z = 10 ln(O/100)
+ * and O = 100 exp(z / 10) gives the z-scores chosen: -4, -3, 0, 3, 5. With n = 5 and 10% tails,
+ * R's type 7 puts q_lo at h = 0.4 between -4 and -3 (-3.6) and q_hi at h = 3.6 between 3 and 5
+ * (3 + 0.6 x 2 = 4.2).
+ *   Trim keeps -3, 0, 3: phi = 18/3 = 6; tau^2 = (3 x 6 - 2) / (300 - 30000/300) = 16/200.
+ *   Winsor clamps to -3.6, -3, 0, 3, 4.2: sum z^2 = 12.96 + 9 + 0 + 9 + 17.64 = 48.6,
+ *   phi = 9.72, tau^2 = (48.6 - 4) / (500 - 50000/500) = 44.6/400.
+ * A sixth unit with O = 0 (z = -inf) sorts first; q_lo (h = 0.5) is next to it, so -inf, and
+ * q_hi (h = 4.5) = 3 + 0.5 x 2 = 4. Trim keeps -4, -3, 0, 3: phi = 34/4 = 8.5, tau^2 =
+ * (34 - 3) / (400 - 40000/400) = 31/300. Winsor leaves the -inf unit out (no clamp can make
+ * it finite) and clamps 5 to 4: sum z^2 = 16 + 9 + 0 + 9 + 16 = 50, tau^2 = 46/400.
+ */
+static void shmi_quantile_od_worked_by_hand(void)
+{
+	const double zs[6] = { -4, -3, 0, 3, 5, 0 };
+	double o[6], e[6], work[6], z[6];
+	int kept[6];
+	struct stats_funnel_od od;
+
+	for (int i = 0; i < 6; i++) {
+		e[i] = 100;
+		o[i] = 100 * exp(zs[i] / 10);
+	}
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 5, 0.1, STATS_FUNNEL_TAILS_TRIM, z, kept, work,
+						6, &od), STATS_OK);
+	CHECK_NEAR(od.phi, 6, 1e-12);
+	CHECK_NEAR(od.tau2, 16.0 / 200, 1e-12);
+	CHECK_INT(od.n_used, 3);
+	CHECK_INT(kept[0] + 2 * kept[4], 0);
+	CHECK_NEAR(z[4], 5, 1e-12);
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 5, 0.1, STATS_FUNNEL_TAILS_WINSOR, NULL, NULL,
+						work, 6, &od), STATS_OK);
+	CHECK_NEAR(od.phi, 9.72, 1e-12);
+	CHECK_NEAR(od.tau2, 44.6 / 400, 1e-12);
+	CHECK_NEAR(od.z_lo, -3.6, 1e-12);
+	CHECK_NEAR(od.z_hi, 4.2, 1e-12);
+	o[5] = 0;
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, STATS_FUNNEL_TAILS_TRIM, z, kept, work,
+						6, &od), STATS_OK);
+	CHECK(isinf(z[5]) && z[5] < 0);
+	CHECK_INT(kept[5], 0);
+	CHECK_NEAR(od.phi, 8.5, 1e-12);
+	CHECK_NEAR(od.tau2, 31.0 / 300, 1e-12);
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, STATS_FUNNEL_TAILS_WINSOR, NULL, kept,
+						work, 6, &od), STATS_OK);
+	CHECK_INT(kept[5], 0);
+	CHECK_INT(od.n_used, 5);
+	CHECK_NEAR(od.tau2, 46.0 / 400, 1e-12);
+	/* Errors: a negative count, E of 0, NaN, a short workspace, bad trim or tails. */
+	o[5] = -1;
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, 0, NULL, NULL, work, 6, &od),
+		  STATS_EDOM);
+	o[5] = 0;
+	e[2] = 0;
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, 0, NULL, NULL, work, 6, &od),
+		  STATS_EDOM);
+	e[2] = NAN;
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, 0, NULL, NULL, work, 6, &od),
+		  STATS_EDOM);
+	e[2] = 100;
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, 0, NULL, NULL, work, 5, &od),
+		  STATS_ENOMEM);
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.5, 0, NULL, NULL, work, 6, &od),
+		  STATS_ERANGE);
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, 7, NULL, NULL, work, 6, &od),
+		  STATS_ERANGE);
+	/* Every unit without events: nothing finite to keep. */
+	for (int i = 0; i < 6; i++)
+		o[i] = 0;
+	CHECK_INT(stats_funnel_od_shmi_quantile(o, e, 6, 0.1, 0, NULL, NULL, work, 6, &od),
+		  STATS_EDOM);
+}
+
 int main(void)
 {
 	stats_init();
+	RUN(shmi_quantile_od_worked_by_hand);
 	RUN(prop_limits_match_phe_tables);
 	RUN(prop_limits_match_phe_axis_variation);
 	RUN(prop_significance_matches_phe);
