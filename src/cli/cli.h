@@ -30,6 +30,7 @@ int cmd_serve(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_series(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct cu_ctx *ctx, int argc, char **argv);
+int cmd_user(struct cu_ctx *ctx, int argc, char **argv);
 
 #endif
 

@@ -28,6 +28,7 @@ static const struct {
 	{ "demo-load", cmd_demo_load, "load the demo data once (skips files already imported)" },
 	{ "stats", cmd_stats, "run a statistical method over a CSV file: stats METHOD --in --out" },
 	{ "serve", cmd_serve, "serve the web application: serve [--port N] [--address A]" },
+	{ "user", cmd_user, "manage sign-in users: user add --username U --role R ... | list" },
 };
 
 static void usage(FILE *f)

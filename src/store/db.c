@@ -101,6 +101,40 @@ static const char *const migrations[] = {
 	"  WHERE o.revision = (SELECT max(revision) FROM observation p"
 	"    WHERE p.org_id = o.org_id AND p.indicator_id = o.indicator_id"
 	"    AND p.period_start = o.period_start);",
+	/* 2: users, sessions and failed sign-ins (src/store/users.c, src/web/auth.c). User names
+	 * are stored in lower case, so UNIQUE makes them unique without regard to case. Session
+	 * tokens are kept only as their SHA-256; session and failure times are whole seconds
+	 * since the epoch (UTC). Users are never deleted, only disabled. */
+	"CREATE TABLE app_user ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE"
+	"    CHECK (username = lower(username) AND length(username) >= 3 AND length(username) <= 64),"
+	"  display_name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role = 'admin' OR role = 'commissioner' OR role = 'provider'"
+	"    OR role = 'regulator' OR role = 'oversight'),"
+	"  org_id INTEGER REFERENCES org(id),"
+	"  password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),"
+	"  created_at TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled = 0 OR disabled = 1));"
+	"CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user"
+	"  BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END;"
+	"CREATE TABLE user_session ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+	"  csrf_secret BLOB NOT NULL CHECK (length(csrf_secret) = 32),"
+	"  client_addr TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL);"
+	"CREATE INDEX user_session_user ON user_session(user_id);"
+	"CREATE TABLE signin_failure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  client_addr TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX signin_failure_account ON signin_failure(account, at);"
+	"CREATE INDEX signin_failure_addr ON signin_failure(client_addr, at);"
+	"CREATE INDEX signin_failure_at ON signin_failure(at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -410,6 +444,8 @@ int store_digest(struct store *s, char out[65], struct cu_err *err)
 		"SELECT * FROM org ORDER BY id",     "SELECT * FROM service ORDER BY id",
 		"SELECT * FROM indicator ORDER BY id", "SELECT * FROM import ORDER BY id",
 		"SELECT * FROM observation ORDER BY id", "SELECT * FROM audit ORDER BY id",
+		"SELECT * FROM app_user ORDER BY id", "SELECT * FROM user_session ORDER BY id",
+		"SELECT * FROM signin_failure ORDER BY id",
 		"SELECT type, name, sql FROM sqlite_schema ORDER BY name",
 	};
 	crypto_hash_sha256_state h;

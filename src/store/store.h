@@ -262,4 +262,114 @@ int store_audit_list(struct store *s, const struct cu_actor *a, int limit,
 		     int (*cb)(void *arg, const struct store_audit *e), void *arg,
 		     struct cu_err *err);
 
+/* ---- users, sessions and failed sign-ins (the SQL behind src/web/auth.h) ----
+ *
+ * Users are managed by administrators and the system (the command line); every change is
+ * audited in the same transaction. Sessions and failed sign-ins are read and written only by
+ * the sign-in service, which acts as MODEL_ROLE_SYSTEM; other actors get CU_EDENIED. Session
+ * and failure times are whole seconds since the epoch (UTC), passed in by the caller. Callers
+ * validate user names and passwords first (auth.h); the schema's CHECKs are the backstop.
+ */
+
+/* Bytes in a user name, stored in lower case. 63, not the issue's 64: a user name must fit
+ * struct cu_actor's name[64] and the audit trail's actor[64]. The schema allows 64, so raising
+ * this with those two needs no migration. */
+#define STORE_USERNAME_MAX 63
+#define STORE_PWHASH_MAX 128      /* a crypto_pwhash_str string with its NUL */
+#define STORE_TOKEN_HASH_BYTES 32 /* SHA-256 of a session token */
+#define STORE_CSRF_SECRET_BYTES 32
+
+struct store_user {
+	int64_t id;
+	char username[STORE_USERNAME_MAX + 1];
+	char display_name[CU_MAX_NAME + 1];
+	enum model_role role;           /* never SYSTEM or PUBLIC */
+	int64_t org_id;                 /* 0 when none */
+	char org_code[CU_MAX_CODE + 1]; /* "" when none */
+	char created_at[32];            /* ISO 8601 UTC, from the store's clock */
+	bool disabled;
+};
+
+/*
+ * Add user U (username, display_name, role, org_code) with the password hash PWHASH; *ID (may
+ * be NULL) gets its id. Commissioner, provider and oversight users need an organisation of
+ * that kind; a regulator may name a regulator; an admin names none. Audited ("create").
+ * Errors: CU_EDENIED unless A is the system or an admin; CU_EINVAL for a role or organisation
+ * that does not fit; CU_ENOENT for an unknown organisation; CU_EEXIST when the user name is
+ * taken (nothing is written); CU_EDB.
+ */
+int store_user_add(struct store *s, const struct cu_actor *a, const struct store_user *u,
+		   const char *pwhash, int64_t *id, struct cu_err *err);
+/*
+ * Read the user named USERNAME (lower case) into *OUT and, when PWHASH is not NULL, its
+ * password hash into PWHASH (size PWHASH_N, at least STORE_PWHASH_MAX). Admins and the system
+ * read anyone, a user itself. CU_ENOENT when absent.
+ */
+int store_user_get(struct store *s, const struct cu_actor *a, const char *username,
+		   struct store_user *out, char *pwhash, size_t pwhash_n, struct cu_err *err);
+/* Call CB for each user by user name (no hashes); a non-zero return stops. Admins only. */
+int store_user_list(struct store *s, const struct cu_actor *a,
+		    int (*cb)(void *arg, const struct store_user *u), void *arg, struct cu_err *err);
+/* Replace a user's password hash; audited ("password", with WHY as detail). CU_ENOENT. */
+int store_user_set_password(struct store *s, const struct cu_actor *a, const char *username,
+			    const char *pwhash, const char *why, struct cu_err *err);
+/*
+ * Disable or enable a user; disabling also ends all its sessions. Audited when it changes
+ * something. CU_ENOENT for an unknown user.
+ */
+int store_user_set_disabled(struct store *s, const struct cu_actor *a, const char *username,
+			    bool disabled, struct cu_err *err);
+
+struct store_session {
+	int64_t id;
+	int64_t created_at, last_seen_at; /* seconds since the epoch */
+	unsigned char csrf_secret[STORE_CSRF_SECRET_BYTES];
+	struct store_user user;
+};
+
+/*
+ * Record a new session of user U, keyed by TOKEN_HASH, with its form secret, the client's
+ * address (may be NULL) and NOW as both its start and its last use. *ID may be NULL. Audited
+ * as "sign-in" with the user as actor. CU_EDB (also for a repeated token hash).
+ */
+int store_session_add(struct store *s, const struct cu_actor *a, const struct store_user *u,
+		      const unsigned char token_hash[STORE_TOKEN_HASH_BYTES],
+		      const unsigned char csrf_secret[STORE_CSRF_SECRET_BYTES],
+		      const char *client_addr, int64_t now, int64_t *id, struct cu_err *err);
+/* The session whose token hashes to TOKEN_HASH, with its user. CU_ENOENT when none. */
+int store_session_get(struct store *s, const struct cu_actor *a,
+		      const unsigned char token_hash[STORE_TOKEN_HASH_BYTES],
+		      struct store_session *out, struct cu_err *err);
+/* Set session ID's last use to NOW (never backwards). */
+int store_session_touch(struct store *s, const struct cu_actor *a, int64_t id, int64_t now,
+			struct cu_err *err);
+/*
+ * Delete session SS (a replayed token then finds nothing). When WHY is not NULL (such as
+ * "sign-out") and a row went, it is audited with the session's user as actor.
+ */
+int store_session_end(struct store *s, const struct cu_actor *a, const struct store_session *ss,
+		      const char *why, struct cu_err *err);
+/* Delete every session last used at or before IDLE_BEFORE or started at or before CREATED_BEFORE. */
+int store_session_prune(struct store *s, const struct cu_actor *a, int64_t idle_before,
+			int64_t created_before, struct cu_err *err);
+
+/*
+ * Record a failed sign-in for ACCOUNT (a lower-case user name, "" when the name could not be
+ * one) from CLIENT_ADDR ("" when unknown) at NOW, first forgetting failures at or before
+ * FORGET_BEFORE.
+ */
+int store_signin_failure_add(struct store *s, const struct cu_actor *a, const char *account,
+			     const char *client_addr, int64_t now, int64_t forget_before,
+			     struct cu_err *err);
+/*
+ * Failures after SINCE for ACCOUNT (*BY_ACCOUNT) and from CLIENT_ADDR (*BY_ADDR); an empty
+ * account or address counts 0.
+ */
+int store_signin_failure_count(struct store *s, const struct cu_actor *a, const char *account,
+			       const char *client_addr, int64_t since, int64_t *by_account,
+			       int64_t *by_addr, struct cu_err *err);
+/* Forget ACCOUNT's failures (after a successful sign-in). */
+int store_signin_failure_clear(struct store *s, const struct cu_actor *a, const char *account,
+			       struct cu_err *err);
+
 #endif
