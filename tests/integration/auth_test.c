@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "support/proc.h"
 #include "test.h"
 #include "web/auth.h"
 
@@ -612,50 +613,19 @@ static void user_statements_are_not_left_open(void)
 
 static char out_buf[8192], err_buf[8192];
 
-static void slurp(const char *path, char *buf, size_t n)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t got = fd >= 0 ? read(fd, buf, n - 1) : 0;
-
-	buf[got > 0 ? got : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 /* Run the binary on the test database with ARGV (NULL-ended), STDIN_TEXT as standard input. */
 static int run(const char *stdin_text, const char *const *argv)
 {
 	const char *args[24];
-	int n = 0, status;
-	pid_t pid;
-	FILE *f = fopen(path_of("stdin"), "w");
+	int n = 0;
 
-	if (!f)
-		abort();
-	fputs(stdin_text, f);
-	fclose(f);
 	args[n++] = CU_BINARY;
 	args[n++] = "-d";
 	args[n++] = path_of("cli.db");
 	for (; *argv && n < 22; argv++)
 		args[n++] = *argv;
 	args[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int in = open(path_of("stdin"), O_RDONLY);
-		int o = open(path_of("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(path_of("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(in, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(CU_BINARY, (char *const *)args);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	slurp(path_of("stdout"), out_buf, sizeof out_buf);
-	slurp(path_of("stderr"), err_buf, sizeof err_buf);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return test_exec(args, stdin_text, out_buf, sizeof out_buf, err_buf, sizeof err_buf);
 }
 
 static void cli_adds_and_lists_users_with_the_password_on_stdin(void)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "support/proc.h"
 #include "test.h"
 
 static char dir[] = "/tmp/cu-demo-XXXXXX";
@@ -20,18 +21,9 @@ static const struct cu_actor actor = { .name = "test", .role = MODEL_ROLE_SYSTEM
 /* Run the binary with one or two arguments on the test database; return its exit status. */
 static int run(const char *a1, const char *a2)
 {
-	pid_t pid = fork();
-	int status;
+	const char *argv[] = { CU_BINARY, "-d", db, a1, a2, NULL };
 
-	if (pid == 0) {
-		int null = open("/dev/null", 1);
-
-		dup2(null, 1);
-		execl(CU_BINARY, CU_BINARY, "-d", db, a1, a2, (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return test_exec(argv, NULL, NULL, 0, NULL, 0);
 }
 
 struct first {

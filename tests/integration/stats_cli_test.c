@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/proc.h"
 #include "support/refcsv.h"
 #include "test.h"
 
@@ -24,34 +25,13 @@ static char errbuf[8192]; /* standard error of the last run */
 static int run(const char *const *argv)
 {
 	const char *args[40];
-	char path[128];
-	int n = 0, status, fd;
-	pid_t pid;
+	int n = 0;
 
 	args[n++] = CU_BINARY;
 	for (; *argv && n < 38; argv++)
 		args[n++] = *argv;
 	args[n] = NULL;
-	snprintf(path, sizeof path, "%s/stderr", dir);
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(null, 1);
-		dup2(fd, 2);
-		execv(CU_BINARY, (char *const *)args);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	errbuf[0] = '\0';
-	if ((fd = open(path, O_RDONLY)) >= 0) {
-		ssize_t got = read(fd, errbuf, sizeof errbuf - 1);
-
-		errbuf[got > 0 ? got : 0] = '\0';
-		close(fd);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return test_exec(args, NULL, NULL, 0, errbuf, sizeof errbuf);
 }
 
 static int load_ok(struct refcsv *t, const char *rel)
