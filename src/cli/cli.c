@@ -2,6 +2,12 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/mem.h"
 
 struct store *cli_open(struct cu_ctx *ctx, int create)
 {
@@ -30,4 +36,60 @@ const char *cli_home_path(const struct cu_ctx *ctx, const char *rel)
 
 	snprintf(buf, sizeof buf, "%s/%s", ctx->home, rel);
 	return buf;
+}
+
+int cli_output_open(struct cli_output *o, const char *path, struct cu_err *err)
+{
+	mode_t mask = umask(0);
+	struct stat st;
+	int fd;
+
+	umask(mask);
+	o->path = path;
+	o->tmp = NULL;
+	if (strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	/* A device or pipe (/dev/null, a FIFO) is written as it is: never renamed over. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!(o->f = fopen(path, "w")))
+			return cu_err_setloc(err, CU_EIO, path, 0, NULL, "cannot write to this file");
+		return 0;
+	}
+	o->tmp = xmalloc(strlen(path) + 16);
+	snprintf(o->tmp, strlen(path) + 16, "%s.tmp-XXXXXX", path);
+	/* mkstemp makes the file private; the result should have the usual permissions. */
+	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0 ||
+	    !(o->f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		free(o->tmp);
+		o->tmp = NULL;
+		return cu_err_setloc(err, CU_EIO, path, 0, NULL,
+				     "cannot write beside this file (is the folder there and writable?)");
+	}
+	return 0;
+}
+
+int cli_output_close(struct cli_output *o, int ok, struct cu_err *err)
+{
+	int bad;
+
+	if (o->f == stdout)
+		return fflush(stdout) ? cu_err_set(err, CU_EIO, "cannot write standard output") : 0;
+	bad = ferror(o->f) | fclose(o->f);
+	if (!o->tmp)
+		return ok && bad ? cu_err_setloc(err, CU_EIO, o->path, 0, NULL,
+						 "cannot write to this file") : 0;
+	if (ok && !bad && rename(o->tmp, o->path) == 0) {
+		free(o->tmp);
+		return 0;
+	}
+	unlink(o->tmp);
+	free(o->tmp);
+	if (ok)
+		return cu_err_setloc(err, CU_EIO, o->path, 0, NULL,
+				     "cannot write the file (disk full?): nothing was written");
+	return 0;
 }

@@ -5,6 +5,8 @@
 #ifndef CU_CLI_H
 #define CU_CLI_H
 
+#include <stdio.h>
+
 #include "base/err.h"
 #include "model/actor.h"
 #include "store/store.h"
@@ -22,6 +24,21 @@ int cli_fail(const struct cu_err *err);
 /* A path under the home directory (static buffer, valid until the next call). */
 const char *cli_home_path(const struct cu_ctx *ctx, const char *rel);
 
+/*
+ * An output file written beside PATH under a temporary name and renamed over PATH only when
+ * everything was written, so a failed run never leaves a half-written or clobbered result.
+ * PATH "-" is standard output.
+ */
+struct cli_output {
+	FILE *f;
+	char *tmp;
+	const char *path;
+};
+
+int cli_output_open(struct cli_output *o, const char *path, struct cu_err *err);
+/* Close; with OK, rename into place (an error if anything failed), else remove. */
+int cli_output_close(struct cli_output *o, int ok, struct cu_err *err);
+
 int cmd_init(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_orgs(struct cu_ctx *ctx, int argc, char **argv);
@@ -30,6 +47,7 @@ int cmd_serve(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_series(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct cu_ctx *ctx, int argc, char **argv);
+int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cu_ctx *ctx, int argc, char **argv);
 
 #endif

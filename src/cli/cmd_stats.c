@@ -69,66 +69,13 @@ static int listed(const char *list, const char *name)
 	return 0;
 }
 
-/* Write to a temporary file beside PATH; stats_output_commit renames it into place. */
-struct output {
-	FILE *f;
-	char *tmp;
-	const char *path;
-};
-
-static int output_open(struct output *o, const char *path, struct cu_err *err)
-{
-	mode_t mask = umask(0);
-	int fd;
-
-	umask(mask);
-	o->path = path;
-	o->tmp = NULL;
-	if (strcmp(path, "-") == 0) {
-		o->f = stdout;
-		return 0;
-	}
-	o->tmp = xmalloc(strlen(path) + 16);
-	snprintf(o->tmp, strlen(path) + 16, "%s.tmp-XXXXXX", path);
-	/* mkstemp makes the file private; the result should have the usual permissions. */
-	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0 ||
-	    !(o->f = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		free(o->tmp);
-		o->tmp = NULL;
-		return cu_err_setloc(err, CU_EIO, path, 0, NULL,
-				     "cannot write beside this file (is the folder there and writable?)");
-	}
-	return 0;
-}
-
-static int output_close(struct output *o, int ok, struct cu_err *err)
-{
-	int bad;
-
-	if (o->f == stdout)
-		return fflush(stdout) ? cu_err_set(err, CU_EIO, "cannot write standard output") : 0;
-	bad = ferror(o->f) | fclose(o->f);
-	if (ok && !bad && rename(o->tmp, o->path) == 0) {
-		free(o->tmp);
-		return 0;
-	}
-	unlink(o->tmp);
-	free(o->tmp);
-	if (ok)
-		return cu_err_setloc(err, CU_EIO, o->path, 0, NULL,
-				     "cannot write the file (disk full?): nothing was written");
-	return 0;
-}
-
 int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 {
 	struct option longopts[NARGS + 2];
 	struct stats_args a = { 0 };
 	const struct stats_method *m;
 	struct ingest_table t;
-	struct output out;
+	struct cli_output out;
 	struct cu_err err;
 	int c, rc;
 	char outbuf[1 << 16];
@@ -175,13 +122,13 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 		ingest_table_release(&t);
 		return cli_fail(&err);
 	}
-	if ((rc = output_open(&out, a.out, &err)) != 0) {
+	if ((rc = cli_output_open(&out, a.out, &err)) != 0) {
 		ingest_table_release(&t);
 		return cli_fail(&err);
 	}
 	setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
 	rc = m->run(&a, &t, out.f, &err);
-	rc = output_close(&out, rc == 0, &err) || rc;
+	rc = cli_output_close(&out, rc == 0, &err) || rc;
 	ingest_table_release(&t);
 	return rc ? cli_fail(&err) : 0;
 }

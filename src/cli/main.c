@@ -26,6 +26,7 @@ static const struct {
 	{ "indicators", cmd_indicators, "list the indicator catalogue" },
 	{ "series", cmd_series, "print one organisation's series for an indicator, as known on a date" },
 	{ "demo-load", cmd_demo_load, "load the demo data once (skips files already imported)" },
+	{ "shmi", cmd_shmi, "risk-adjusted mortality from spells: shmi --in SPELLS.csv --out SHMI.csv" },
 	{ "stats", cmd_stats, "run a statistical method over a CSV file: stats METHOD --in --out" },
 	{ "serve", cmd_serve, "serve the web application: serve [--port N] [--address A]" },
 	{ "user", cmd_user, "manage sign-in users: user add --username U --role R ... | list" },

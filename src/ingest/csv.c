@@ -117,16 +117,18 @@ static int is_blank(char c)
 }
 
 /* Add the unquoted field [s, e) as view N, spaces and tabs around it dropped. */
-static int add_view(struct parser *ps, size_t *n, const char *s, const char *e, long line)
+static inline int add_view(struct parser *ps, size_t *n, const char *s, const char *e, long line)
 {
 	if ((size_t)(e - s) > ps->max_field)
 		return too_long(ps, line);
 	if (*n == ps->max_columns)
 		return too_wide(ps, line);
-	while (s < e && is_blank(*s))
-		s++;
-	while (e > s && is_blank(e[-1]))
-		e--;
+	if (s < e && (is_blank(*s) || is_blank(e[-1]))) {
+		while (s < e && is_blank(*s))
+			s++;
+		while (e > s && is_blank(e[-1]))
+			e--;
+	}
 	ps->views[(*n)++] = (struct cu_str){ s, (size_t)(e - s) };
 	return 0;
 }
@@ -283,9 +285,10 @@ static long parse_record(struct parser *ps, const char *p, const char *end, int 
 	r->bad_offset = 0;
 	r->bad_nul = 0;
 	for (;;) {
+		while (cls[(unsigned char)*q] == C_TEXT)
+			q++;
 		switch (cls[(unsigned char)*q]) {
 		case C_TEXT:
-			q++;
 			continue;
 		case C_COMMA:
 			if ((rc = add_view(ps, &n, fs, q, line)))
