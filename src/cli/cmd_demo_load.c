@@ -1,11 +1,149 @@
 /*
  * custodian demo-load: load the demo data in data/demo once. Each file is imported with its
  * profile; a file already imported (same SHA-256) is skipped, so running it again changes
- * nothing.
+ * nothing. Then the invented part of the demo: two commissioners and an oversight body (named
+ * as invented), which providers each commissioner commissions, and one user per role whose
+ * passwords are made at random the first time, kept beside the database (readable by its
+ * owner only) and printed on every run.
  */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "base/mem.h"
 #include "cli/cli.h"
+#include "web/auth.h"
+
+/* Invented organisations: codes no real organisation has (X...), names that say so. */
+static const struct store_org demo_orgs[] = {
+	{ .code = "XDEMON", .name = "North Demo Integrated Care Board (invented)",
+	  .kind = MODEL_ORG_COMMISSIONER },
+	{ .code = "XDEMOS", .name = "South Demo Integrated Care Board (invented)",
+	  .kind = MODEL_ORG_COMMISSIONER },
+	{ .code = "XDEMOV", .name = "Demo Regional Oversight Team (invented)",
+	  .kind = MODEL_ORG_OVERSIGHT },
+};
+
+#define DEMO_PER_ICB 40
+
+struct with_data {
+	struct store *s;
+	const struct cu_actor *a;
+	char (*code)[CU_MAX_CODE + 1];
+	size_t n, cap;
+};
+
+static int count_obs(void *arg, const struct store_obs *o)
+{
+	(void)o;
+	++*(size_t *)arg;
+	return 1;
+}
+
+/* Providers that have figures, in name order. */
+static int keep_with_data(void *arg, const struct store_org *o)
+{
+	struct with_data *w = arg;
+	struct cu_err err;
+	size_t n = 0;
+
+	if (o->kind != MODEL_ORG_PROVIDER)
+		return 0;
+	cu_err_clear(&err);
+	if (store_obs_latest(w->s, w->a, o->id, NULL, count_obs, &n, &err) || n == 0)
+		return 0;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->code = xrealloc(w->code, w->cap * sizeof *w->code);
+	}
+	snprintf(w->code[w->n++], sizeof w->code[0], "%s", o->code);
+	return 0;
+}
+
+struct demo_user {
+	const char *username, *name, *org;
+	enum model_role role;
+};
+
+/* The demo accounts: their file beside the database, made once. */
+static int demo_people(struct cu_ctx *ctx, struct store *s)
+{
+	struct demo_user users[] = {
+		{ "admin", "Ada Admin (invented)", NULL, MODEL_ROLE_ADMIN },
+		{ "commissioner", "Cam Commissioner (invented)", "XDEMON",
+		  MODEL_ROLE_COMMISSIONER },
+		{ "provider", "Pat Provider (invented)", NULL, MODEL_ROLE_PROVIDER },
+		{ "regulator", "Reg Regulator (invented)", NULL, MODEL_ROLE_REGULATOR },
+		{ "oversight", "Ovi Oversight (invented)", "XDEMOV", MODEL_ROLE_OVERSIGHT },
+	};
+	struct with_data w = { .s = s, .a = &ctx->actor };
+	struct auth *au = NULL;
+	struct cu_err err;
+	char path[4200], line[256];
+	const char *slash = strrchr(ctx->db_path, '/');
+	FILE *f;
+	int rc = 0;
+
+	cu_err_clear(&err);
+	snprintf(path, sizeof path, "%.*s%sdemo-passwords.txt",
+		 slash ? (int)(slash - ctx->db_path) : 0, ctx->db_path, slash ? "/" : "");
+	if ((f = fopen(path, "r"))) { /* made before: show them again */
+		printf("Demo accounts (invented people; sign in at the address below):\n");
+		while (fgets(line, sizeof line, f))
+			printf("  %s", line);
+		fclose(f);
+		return 0;
+	}
+	if (store_begin(s, &err))
+		return cli_fail(&err);
+	for (size_t i = 0; i < sizeof demo_orgs / sizeof *demo_orgs && !rc; i++)
+		rc = store_org_put(s, &ctx->actor, &demo_orgs[i], NULL, &err);
+	if (!rc)
+		rc = store_org_list(s, &ctx->actor, keep_with_data, &w, &err);
+	for (size_t i = 0; i < w.n && i < 2 * DEMO_PER_ICB && !rc; i++)
+		rc = store_commissioning_put(s, &ctx->actor,
+					     i < DEMO_PER_ICB ? "XDEMON" : "XDEMOS", w.code[i],
+					     i % 10 == 0, &err);
+	if (!rc)
+		rc = store_oversight_put(s, &ctx->actor, "XDEMOV", "XDEMON", &err);
+	if (!rc)
+		rc = store_commit(s, &err);
+	else
+		store_rollback(s);
+	if (rc) {
+		free(w.code);
+		return cli_fail(&err);
+	}
+	users[2].org = w.n ? w.code[0] : NULL;
+	if (auth_alloc(NULL, &au, &err) || !(f = fopen(path, "w"))) {
+		free(w.code);
+		auth_free(au);
+		return err.code ? cli_fail(&err) : 1;
+	}
+	chmod(path, 0600);
+	printf("Demo accounts (invented people; sign in at the address below):\n");
+	for (size_t i = 0; i < sizeof users / sizeof *users && !rc; i++) {
+		unsigned char raw[12];
+		char pw[24];
+
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(pw, sizeof pw, raw, sizeof raw,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		rc = auth_user_add(au, s, &ctx->actor, users[i].username, users[i].name,
+				   users[i].role, users[i].org, pw, NULL, &err);
+		snprintf(line, sizeof line, "%-13s %-17s %s%s%s\n", model_role_name(users[i].role),
+			 users[i].username, pw, users[i].org ? "  for " : "",
+			 users[i].org ? users[i].org : "");
+		fputs(line, f);
+		printf("  %s", line);
+	}
+	fclose(f);
+	auth_free(au);
+	free(w.code);
+	return rc ? cli_fail(&err) : 0;
+}
 
 static const struct {
 	const char *profile, *file;
@@ -35,6 +173,8 @@ int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)
 		snprintf(path, sizeof path, "%s", cli_home_path(ctx, demo[i].file));
 		failed |= cli_import_file(ctx, s, demo[i].profile, path, 0, 1);
 	}
+	if (!failed)
+		failed = demo_people(ctx, s);
 	store_close(s);
 	return failed;
 }

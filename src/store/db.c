@@ -135,6 +135,33 @@ static const char *const migrations[] = {
 	"CREATE INDEX signin_failure_account ON signin_failure(account, at);"
 	"CREATE INDEX signin_failure_addr ON signin_failure(client_addr, at);"
 	"CREATE INDEX signin_failure_at ON signin_failure(at);",
+	/* 3: who commissions whom, and who oversees which commissioners (src/store/relations.c).
+	 * Access to a provider's quality data follows these (access.c). A relationship that
+	 * ends keeps its row with ended_at set, so the past stays answerable. */
+	"CREATE TABLE commissioning ("
+	"  id INTEGER PRIMARY KEY,"
+	"  commissioner_id INTEGER NOT NULL REFERENCES org(id),"
+	"  provider_id INTEGER NOT NULL REFERENCES org(id),"
+	"  coordinating INTEGER NOT NULL DEFAULT 0 CHECK (coordinating = 0 OR coordinating = 1),"
+	"  started_at TEXT NOT NULL,"
+	"  ended_at TEXT,"
+	"  CHECK (commissioner_id <> provider_id));"
+	"CREATE UNIQUE INDEX commissioning_open ON commissioning(commissioner_id, provider_id)"
+	"  WHERE ended_at IS NULL;"
+	"CREATE INDEX commissioning_provider ON commissioning(provider_id);"
+	"CREATE TABLE oversight ("
+	"  id INTEGER PRIMARY KEY,"
+	"  body_id INTEGER NOT NULL REFERENCES org(id),"
+	"  commissioner_id INTEGER NOT NULL REFERENCES org(id),"
+	"  started_at TEXT NOT NULL,"
+	"  ended_at TEXT,"
+	"  CHECK (body_id <> commissioner_id));"
+	"CREATE UNIQUE INDEX oversight_open ON oversight(body_id, commissioner_id)"
+	"  WHERE ended_at IS NULL;"
+	"CREATE TRIGGER commissioning_no_delete BEFORE DELETE ON commissioning"
+	"  BEGIN SELECT RAISE(ABORT, 'relationships are ended, never deleted'); END;"
+	"CREATE TRIGGER oversight_no_delete BEFORE DELETE ON oversight"
+	"  BEGIN SELECT RAISE(ABORT, 'relationships are ended, never deleted'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -446,6 +473,7 @@ int store_digest(struct store *s, char out[65], struct cu_err *err)
 		"SELECT * FROM observation ORDER BY id", "SELECT * FROM audit ORDER BY id",
 		"SELECT * FROM app_user ORDER BY id", "SELECT * FROM user_session ORDER BY id",
 		"SELECT * FROM signin_failure ORDER BY id",
+		"SELECT * FROM commissioning ORDER BY id", "SELECT * FROM oversight ORDER BY id",
 		"SELECT type, name, sql FROM sqlite_schema ORDER BY name",
 	};
 	crypto_hash_sha256_state h;

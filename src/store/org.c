@@ -149,8 +149,16 @@ int store_org_get(struct store *s, const struct cu_actor *a, const char *code,
 	if (rc == SQLITE_ROW)
 		read_row(st, out);
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
+	/* One the actor may not see is reported exactly as a missing one. */
+	if (rc == SQLITE_ROW) {
+		int vis = store_org_visible(s, a, out->id, err);
+
+		if (vis < 0)
+			return vis;
+		if (vis)
+			return 0;
+		rc = SQLITE_DONE;
+	}
 	if (rc == SQLITE_DONE)
 		return cu_err_set(err, CU_ENOENT, "no organisation with code \"%.*s\"", CU_MAX_CODE,
 				  code);
@@ -169,7 +177,15 @@ int store_org_list(struct store *s, const struct cu_actor *a,
 	if (!(st = store_stmt(s, STORE_MOD_ORG, sql, STMT__MAX, STMT_LIST, err)))
 		return CU_EDB;
 	while ((rc = store_step(s, st, "listing organisations", err)) == 1) {
+		int vis;
+
 		read_row(st, &o);
+		if ((vis = store_org_visible(s, a, o.id, err)) < 0) {
+			sqlite3_reset(st);
+			return vis;
+		}
+		if (!vis)
+			continue;
 		if (cb(arg, &o)) {
 			sqlite3_reset(st);
 			return 0;

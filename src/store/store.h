@@ -115,6 +115,33 @@ int store_org_get(struct store *s, const struct cu_actor *a, const char *code,
 int store_org_list(struct store *s, const struct cu_actor *a,
 		   int (*cb)(void *arg, const struct store_org *o), void *arg, struct cu_err *err);
 
+/* ---- relationships: commissioning and oversight (relations.c) ---- */
+
+struct store_relation {
+	char from_code[CU_MAX_CODE + 1], from_name[CU_MAX_NAME + 1];
+	char to_code[CU_MAX_CODE + 1], to_name[CU_MAX_NAME + 1];
+	bool coordinating;
+	char started_at[32];
+};
+
+/*
+ * Record that COMMISSIONER commissions PROVIDER (as coordinating commissioner or not; an open
+ * relationship has its flag updated). Audited. Errors: CU_EDENIED unless the actor manages
+ * organisations; CU_ENOENT for an unknown code; CU_EINVAL when a code names the wrong kind.
+ */
+int store_commissioning_put(struct store *s, const struct cu_actor *a, const char *commissioner,
+			    const char *provider, bool coordinating, struct cu_err *err);
+/* End that relationship (its row stays, with the time it ended). CU_ENOENT when not open. */
+int store_commissioning_end(struct store *s, const struct cu_actor *a, const char *commissioner,
+			    const char *provider, struct cu_err *err);
+/* Record that oversight BODY oversees COMMISSIONER. Errors as store_commissioning_put. */
+int store_oversight_put(struct store *s, const struct cu_actor *a, const char *body,
+			const char *commissioner, struct cu_err *err);
+/* Open commissioning relationships (commissioner in from_, provider in to_), by name. */
+int store_commissioning_list(struct store *s, const struct cu_actor *a,
+			     int (*cb)(void *arg, const struct store_relation *r), void *arg,
+			     struct cu_err *err);
+
 /* ---- catalogue: services and indicators ---- */
 
 struct store_service {

@@ -17,6 +17,7 @@ enum store_module {
 	STORE_MOD_IMPORT,
 	STORE_MOD_OBS,
 	STORE_MOD_AUDIT,
+	STORE_MOD_RELATIONS,
 	STORE_MOD__MAX
 };
 
@@ -69,6 +70,20 @@ enum store_action {
 	STORE_ACT_READ_AUDIT,
 	STORE_ACT__MAX
 };
+/*
+ * 1 when organisation ACTOR_ORG (a commissioner; with OVERSIGHT, an oversight body) may see
+ * PROVIDER through an open relationship, 0 when not, CU_EDB on failure (relations.c).
+ */
+int store_relation_sees(struct store *s, int64_t actor_org, bool oversight, int64_t provider,
+			struct cu_err *err);
+
+/*
+ * Whether A may see organisation ORG_ID at all (its name, its page): those who manage
+ * organisations see every one, others those whose data they may read. 1, 0 or CU_EDB.
+ */
+int store_org_visible(struct store *s, const struct cu_actor *a, int64_t org_id,
+		      struct cu_err *err);
+
 /* 0 when actor A may do ACT on organisation ORG_ID (0 for none), else CU_EDENIED with ERR. */
 int store_access(struct store *s, const struct cu_actor *a, enum store_action act, int64_t org_id,
 		 struct cu_err *err);

@@ -511,19 +511,19 @@ static void y_axis(struct html *h, const struct frame *f, const struct axis *y,
 {
 	char t[NUM_TXT];
 
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-yaxis", -1);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-yaxis", -1);
 	for (size_t i = 0; i < y->nt; i++) {
 		double py = scale_map(&y->s, y->tick[i]);
 
-		line(h, "cu-chart-grid", f->left, py, f->right, py, COL_GRID, 1, NULL);
-		text_at(h, f->left - 6, py + 4, "end", "cu-chart-tick",
+		line(h, "app-chart-grid", f->left, py, f->right, py, COL_GRID, 1, NULL);
+		text_at(h, f->left - 6, py + 4, "end", "app-chart-tick",
 			fmt_num(t, y->tick[i], y->decimals));
 	}
 	if (title) {
 		double cx = 14, cy = (f->top + f->bottom) / 2;
 
 		html_tag(h, HTML_SVG_TEXT);
-		html_attr(h, HTML_ATTR_CLASS, "cu-chart-axis-title");
+		html_attr(h, HTML_ATTR_CLASS, "app-chart-axis-title");
 		html_attr_num(h, HTML_ATTR_X, cx);
 		html_attr_num(h, HTML_ATTR_Y, cy);
 		html_attr(h, HTML_ATTR_TEXT_ANCHOR, "middle");
@@ -560,7 +560,7 @@ static double legend_text(struct html *h, struct legend *lg, const char *label)
 {
 	double w = (double)cp_count(label) * CHART_FONT_PX * CHART_CHAR_EM;
 
-	text_at(h, lg->x + 16, lg->y + 4, "start", "cu-chart-legend-text", label);
+	text_at(h, lg->x + 16, lg->y + 4, "start", "app-chart-legend-text", label);
 	return w;
 }
 
@@ -584,12 +584,12 @@ static void legend_line(struct html *h, struct legend *lg, const char *label, co
 enum pt { PT_COMMON, PT_IMPROVE, PT_CONCERN, PT_NEITHER, PT__MAX };
 
 static const struct mark xmr_marks[PT__MAX] = {
-	[PT_COMMON] = { SHAPE_CIRCLE, 3, COL_COMMON, NULL, "cu-pt cu-pt-common", "Common cause" },
-	[PT_IMPROVE] = { SHAPE_CIRCLE, 4.5, COL_IMPROVE, NULL, "cu-pt cu-pt-improvement",
+	[PT_COMMON] = { SHAPE_CIRCLE, 3, COL_COMMON, NULL, "app-pt app-pt-common", "Common cause" },
+	[PT_IMPROVE] = { SHAPE_CIRCLE, 4.5, COL_IMPROVE, NULL, "app-pt app-pt-improvement",
 			 "Improvement" },
-	[PT_CONCERN] = { SHAPE_SQUARE, 4, COL_CONCERN, COL_CONCERN_EDGE, "cu-pt cu-pt-concern",
+	[PT_CONCERN] = { SHAPE_SQUARE, 4, COL_CONCERN, COL_CONCERN_EDGE, "app-pt app-pt-concern",
 			 "Concern" },
-	[PT_NEITHER] = { SHAPE_DIAMOND, 5.5, COL_NEITHER, NULL, "cu-pt cu-pt-neither",
+	[PT_NEITHER] = { SHAPE_DIAMOND, 5.5, COL_NEITHER, NULL, "app-pt app-pt-neither",
 			 "Special cause (no direction)" },
 };
 
@@ -696,13 +696,13 @@ static void xmr_x_axis(struct html *h, const struct frame *f, const struct chart
 			maxcp = cp;
 	}
 	k = label_step(f, c->n, maxcp);
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-xaxis", -1);
-	line(h, "cu-chart-baseline", f->left, f->bottom, f->right, f->bottom, COL_INK, 1, NULL);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-xaxis", -1);
+	line(h, "app-chart-baseline", f->left, f->bottom, f->right, f->bottom, COL_INK, 1, NULL);
 	for (size_t i = 0; i < c->n; i += k) {
 		double x = x_of(f, i, c->n);
 
 		line(h, NULL, x, f->bottom, x, f->bottom + 4, COL_INK, 1, NULL);
-		text_open(h, x, f->bottom + 17, "middle", "cu-chart-xlabel");
+		text_open(h, x, f->bottom + 17, "middle", "app-chart-xlabel");
 		if (c->labels)
 			say_cut(h, c->labels[i] ? c->labels[i] : "", LABEL_MAX_CP);
 		else
@@ -877,7 +877,7 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 	any_value = any_finite(c->value, c->n);
 	any_limit = any_finite(c->lcl, c->n) || any_finite(c->ucl, c->n);
 
-	svg_open(h, f, "cu-chart cu-chart-xmr", c->id, c->title);
+	svg_open(h, f, "app-chart app-chart-xmr", c->id, c->title);
 	if (c->desc)
 		html_text(h, c->desc);
 	else
@@ -887,17 +887,17 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 	y_axis(h, f, &y, c->y_title);
 	xmr_x_axis(h, f, c);
 
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-lines", -1);
-	series_path(h, f, &y.s, c->ucl, c->n, c->breaks, c->nbreaks, "cu-chart-ucl", COL_COMMON,
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-lines", -1);
+	series_path(h, f, &y.s, c->ucl, c->n, c->breaks, c->nbreaks, "app-chart-ucl", COL_COMMON,
 		    1.2, "6 4");
-	series_path(h, f, &y.s, c->lcl, c->n, c->breaks, c->nbreaks, "cu-chart-lcl", COL_COMMON,
+	series_path(h, f, &y.s, c->lcl, c->n, c->breaks, c->nbreaks, "app-chart-lcl", COL_COMMON,
 		    1.2, "6 4");
-	series_path(h, f, &y.s, c->mean, c->n, c->breaks, c->nbreaks, "cu-chart-mean", COL_INK,
+	series_path(h, f, &y.s, c->mean, c->n, c->breaks, c->nbreaks, "app-chart-mean", COL_INK,
 		    1.2, NULL);
 	if (!isnan(c->target)) {
 		double ty = scale_map(&y.s, c->target);
 
-		line(h, "cu-chart-target", f->left, ty, f->right, ty, COL_TARGET, 1.5, "2 3");
+		line(h, "app-chart-target", f->left, ty, f->right, ty, COL_TARGET, 1.5, "2 3");
 	}
 	html_close(h);
 
@@ -905,7 +905,7 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 		size_t i = c->breaks[b].index;
 		double x = (x_of(f, i - 1, c->n) + x_of(f, i, c->n)) / 2;
 
-		html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-break", -1);
+		html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-break", -1);
 		html_open(h, HTML_TITLE, -1);
 		html_text(h, "Rebased from ");
 		say_label(h, c->labels, i);
@@ -925,9 +925,9 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 		html_close(h);
 	}
 
-	series_path(h, f, &y.s, c->value, c->n, NULL, 0, "cu-chart-line", COL_LINE, 1.5, NULL);
+	series_path(h, f, &y.s, c->value, c->n, NULL, 0, "app-chart-line", COL_LINE, 1.5, NULL);
 
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-points", -1);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-points", -1);
 	for (size_t i = 0; i < c->n; i++) {
 		unsigned fl = c->flags ? c->flags[i] : 0;
 		enum stats_variation v = stats_xmr_variation(fl, c->polarity);
@@ -950,10 +950,10 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 
 	if (!any_value)
 		text_at(h, (f->left + f->right) / 2, (f->top + f->bottom) / 2, "middle",
-			"cu-chart-empty", "No data");
+			"app-chart-empty", "No data");
 
 	lg.right = f->w - 8;
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-legend", -1);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
 	legend_mark(h, &lg, &xmr_marks[PT_COMMON]);
 	if (c->polarity == STATS_NO_DIRECTION) {
 		legend_mark(h, &lg, &xmr_marks[PT_NEITHER]);
@@ -980,11 +980,11 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 enum fc { FC_WITHIN, FC_OUT95, FC_OUT998, FC__MAX };
 
 static const struct mark funnel_marks[FC__MAX] = {
-	[FC_WITHIN] = { SHAPE_CIRCLE, 3.5, COL_COMMON, NULL, "cu-pt cu-pt-within",
+	[FC_WITHIN] = { SHAPE_CIRCLE, 3.5, COL_COMMON, NULL, "app-pt app-pt-within",
 			"Within 95% limits" },
-	[FC_OUT95] = { SHAPE_SQUARE, 4, COL_CONCERN, COL_CONCERN_EDGE, "cu-pt cu-pt-outside95",
+	[FC_OUT95] = { SHAPE_SQUARE, 4, COL_CONCERN, COL_CONCERN_EDGE, "app-pt app-pt-outside95",
 		       "Outside 95% limits" },
-	[FC_OUT998] = { SHAPE_DIAMOND, 5.5, COL_OUTER, NULL, "cu-pt cu-pt-outside998",
+	[FC_OUT998] = { SHAPE_DIAMOND, 5.5, COL_OUTER, NULL, "app-pt app-pt-outside998",
 			"Outside 99.8% limits" },
 };
 
@@ -1200,7 +1200,7 @@ static void funnel_unit(struct html *h, const struct chart_funnel *f, const stru
 
 	if (highlight) {
 		html_tag(h, HTML_CIRCLE);
-		html_attr(h, HTML_ATTR_CLASS, "cu-chart-highlight-ring");
+		html_attr(h, HTML_ATTR_CLASS, "app-chart-highlight-ring");
 		html_attr_num(h, HTML_ATTR_CX, px);
 		html_attr_num(h, HTML_ATTR_CY, py);
 		html_attr_num(h, HTML_ATTR_R, 9);
@@ -1209,7 +1209,7 @@ static void funnel_unit(struct html *h, const struct chart_funnel *f, const stru
 		html_attr_num(h, HTML_ATTR_STROKE_WIDTH, 2);
 		html_tag_void(h);
 	}
-	mark_at(h, &funnel_marks[fc_of(f->cls[i])], px, py, highlight ? "cu-pt-highlight" : NULL,
+	mark_at(h, &funnel_marks[fc_of(f->cls[i])], px, py, highlight ? "app-pt-highlight" : NULL,
 		1);
 	html_open(h, HTML_TITLE, -1);
 	say_label(h, f->labels, i);
@@ -1262,7 +1262,7 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 	axis_fit(&y, ylo, yhi, fr->bottom, fr->top);
 	dec = value_decimals(f->decimals, f->y, f->n, y.step);
 
-	svg_open(h, fr, "cu-chart cu-chart-funnel", f->id, f->title);
+	svg_open(h, fr, "app-chart app-chart-funnel", f->id, f->title);
 	if (f->desc)
 		html_text(h, f->desc);
 	else
@@ -1270,39 +1270,39 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 	html_close(h);
 
 	y_axis(h, fr, &y, f->y_title);
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-xaxis", -1);
-	line(h, "cu-chart-baseline", fr->left, fr->bottom, fr->right, fr->bottom, COL_INK, 1, NULL);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-xaxis", -1);
+	line(h, "app-chart-baseline", fr->left, fr->bottom, fr->right, fr->bottom, COL_INK, 1, NULL);
 	for (size_t i = 0; i < x.nt; i++) {
 		char t[NUM_TXT];
 		double px = scale_map(&x.s, x.tick[i]);
 
 		line(h, NULL, px, fr->bottom, px, fr->bottom + 4, COL_INK, 1, NULL);
-		text_at(h, px, fr->bottom + 17, "middle", "cu-chart-xlabel",
+		text_at(h, px, fr->bottom + 17, "middle", "app-chart-xlabel",
 			fmt_num(t, x.tick[i], x.decimals));
 	}
-	text_at(h, (fr->left + fr->right) / 2, fr->bottom + 36, "middle", "cu-chart-axis-title",
+	text_at(h, (fr->left + fr->right) / 2, fr->bottom + 36, "middle", "app-chart-axis-title",
 		xt);
 	html_close(h);
 
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-lines", -1);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-lines", -1);
 	if (f->nlim) {
-		curve_path(h, &x.s, &y.s, f->lim_x, f->lo998, f->nlim, "cu-chart-limit998",
+		curve_path(h, &x.s, &y.s, f->lim_x, f->lo998, f->nlim, "app-chart-limit998",
 			   COL_LINE, 1.2, NULL);
-		curve_path(h, &x.s, &y.s, f->lim_x, f->hi998, f->nlim, "cu-chart-limit998",
+		curve_path(h, &x.s, &y.s, f->lim_x, f->hi998, f->nlim, "app-chart-limit998",
 			   COL_LINE, 1.2, NULL);
-		curve_path(h, &x.s, &y.s, f->lim_x, f->lo95, f->nlim, "cu-chart-limit95",
+		curve_path(h, &x.s, &y.s, f->lim_x, f->lo95, f->nlim, "app-chart-limit95",
 			   COL_LINE, 1.2, "5 4");
-		curve_path(h, &x.s, &y.s, f->lim_x, f->hi95, f->nlim, "cu-chart-limit95",
+		curve_path(h, &x.s, &y.s, f->lim_x, f->hi95, f->nlim, "app-chart-limit95",
 			   COL_LINE, 1.2, "5 4");
 	}
 	if (!isnan(f->target)) {
 		double ty = scale_map(&y.s, f->target);
 
-		line(h, "cu-chart-centre", fr->left, ty, fr->right, ty, COL_INK, 1.2, NULL);
+		line(h, "app-chart-centre", fr->left, ty, fr->right, ty, COL_INK, 1.2, NULL);
 	}
 	html_close(h);
 
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-points", -1);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-points", -1);
 	for (size_t i = 0; i < f->n; i++)
 		if (unit_drawn(f, i) && i != f->highlight)
 			funnel_unit(h, f, &x, &y, xt, dec, i, 0);
@@ -1312,20 +1312,20 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 		double py = scale_map(&y.s, f->y[f->highlight]);
 		int left = px > fr->right - 160;
 
-		html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-highlight", -1);
+		html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-highlight", -1);
 		funnel_unit(h, f, &x, &y, xt, dec, f->highlight, 1);
 		text_open(h, left ? px - 13 : px + 13, py + 4, left ? "end" : "start",
-			  "cu-chart-highlight-label");
+			  "app-chart-highlight-label");
 		say_label(h, f->labels, f->highlight);
 		html_close(h);
 		html_close(h);
 	}
 	if (!any)
 		text_at(h, (fr->left + fr->right) / 2, (fr->top + fr->bottom) / 2, "middle",
-			"cu-chart-empty", "No data");
+			"app-chart-empty", "No data");
 
 	lg.right = fr->w - 8;
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "cu-chart-legend", -1);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
 	for (int k = 0; k < FC__MAX; k++)
 		legend_mark(h, &lg, &funnel_marks[k]);
 	if (f->nlim) {
@@ -1415,7 +1415,7 @@ int chart_sparkline(struct html *h, const char *what, const double *v, size_t n,
 	html_attr(h, HTML_ATTR_VIEWBOX, "0 0 80 20");
 	html_attr_num(h, HTML_ATTR_WIDTH, sf.w);
 	html_attr_num(h, HTML_ATTR_HEIGHT, sf.h);
-	html_attr(h, HTML_ATTR_CLASS, "cu-spark");
+	html_attr(h, HTML_ATTR_CLASS, "app-spark");
 	html_attr(h, HTML_ATTR_ROLE, "img");
 	html_attr_begin(h, HTML_ATTR_ARIA_LABEL);
 	spark_summary(h, what, v, n, unit, dec);
@@ -1430,9 +1430,9 @@ int chart_sparkline(struct html *h, const char *what, const double *v, size_t n,
 
 		inner.left = sf.left - 10; /* x_of insets by 10 */
 		inner.right = sf.right + 10;
-		series_path(h, &inner, &sy, v, n, NULL, 0, "cu-spark-line", COL_LINE, 1.2, NULL);
+		series_path(h, &inner, &sy, v, n, NULL, 0, "app-spark-line", COL_LINE, 1.2, NULL);
 		html_tag(h, HTML_CIRCLE);
-		html_attr(h, HTML_ATTR_CLASS, "cu-spark-last");
+		html_attr(h, HTML_ATTR_CLASS, "app-spark-last");
 		html_attr_num(h, HTML_ATTR_CX, x_of(&inner, last, n));
 		html_attr_num(h, HTML_ATTR_CY, scale_map(&sy, v[last]));
 		html_attr_num(h, HTML_ATTR_R, 2.2);
@@ -1519,8 +1519,8 @@ int chart_icon_variation(struct html *h, enum stats_variation v, enum stats_pola
 				  (int)polarity);
 	switch (v) {
 	case STATS_VAR_COMMON:
-		icon_open(h, "cu-icon cu-icon-common", "Common cause variation", COL_COMMON, NULL);
-		icon_stroke(h, "cu-icon-wave", "M6 16Q8.5 10 11 16T16 16T21 16T26 16", COL_WHITE);
+		icon_open(h, "app-icon app-icon-common", "Common cause variation", COL_COMMON, NULL);
+		icon_stroke(h, "app-icon-wave", "M6 16Q8.5 10 11 16T16 16T21 16T26 16", COL_WHITE);
 		html_close(h);
 		return check_buf(h, err);
 	case STATS_VAR_IMPROVEMENT:
@@ -1532,14 +1532,14 @@ int chart_icon_variation(struct html *h, enum stats_variation v, enum stats_pola
 		if (v == STATS_VAR_IMPROVEMENT) {
 			title = high ? "Special cause variation: improvement, high values"
 				     : "Special cause variation: improvement, low values";
-			cls = high ? "cu-icon cu-icon-improvement-high"
-				   : "cu-icon cu-icon-improvement-low";
+			cls = high ? "app-icon app-icon-improvement-high"
+				   : "app-icon app-icon-improvement-low";
 			fill = COL_IMPROVE;
 			letter = "I";
 		} else {
 			title = high ? "Special cause variation: concern, high values"
 				     : "Special cause variation: concern, low values";
-			cls = high ? "cu-icon cu-icon-concern-high" : "cu-icon cu-icon-concern-low";
+			cls = high ? "app-icon app-icon-concern-high" : "app-icon app-icon-concern-low";
 			fill = COL_CONCERN;
 			ink = COL_INK; /* white on amber is too faint */
 			letter = "C";
@@ -1550,7 +1550,7 @@ int chart_icon_variation(struct html *h, enum stats_variation v, enum stats_pola
 		high = v == STATS_VAR_NEITHER_HIGH;
 		title = high ? "Special cause variation: neither improvement nor concern, high values"
 			     : "Special cause variation: neither improvement nor concern, low values";
-		cls = high ? "cu-icon cu-icon-neither-high" : "cu-icon cu-icon-neither-low";
+		cls = high ? "app-icon app-icon-neither-high" : "app-icon app-icon-neither-low";
 		fill = COL_NEITHER;
 		letter = "N";
 		break;
@@ -1559,7 +1559,7 @@ int chart_icon_variation(struct html *h, enum stats_variation v, enum stats_pola
 	}
 	icon_open(h, cls, title, fill, NULL);
 	icon_letter(h, "11", letter, ink);
-	icon_stroke(h, high ? "cu-icon-up" : "cu-icon-down", high ? up : down, ink);
+	icon_stroke(h, high ? "app-icon-up" : "app-icon-down", high ? up : down, ink);
 	html_close(h);
 	return check_buf(h, err);
 }
@@ -1570,25 +1570,25 @@ int chart_icon_assurance(struct html *h, enum stats_assurance a, struct cu_err *
 		return CU_ELIMIT;
 	switch (a) {
 	case STATS_ASSURE_PASS:
-		icon_open(h, "cu-icon cu-icon-pass",
+		icon_open(h, "app-icon app-icon-pass",
 			  "Assurance: the process consistently passes the target", COL_IMPROVE, NULL);
 		icon_letter(h, "16", "P", COL_WHITE);
 		break;
 	case STATS_ASSURE_FAIL:
-		icon_open(h, "cu-icon cu-icon-fail",
+		icon_open(h, "app-icon app-icon-fail",
 			  "Assurance: the process consistently fails the target", COL_CONCERN, NULL);
 		icon_letter(h, "16", "F", COL_INK);
 		break;
 	case STATS_ASSURE_HIT_MISS:
-		icon_open(h, "cu-icon cu-icon-hit-miss",
+		icon_open(h, "app-icon app-icon-hit-miss",
 			  "Assurance: hit and miss, the target lies within the process limits",
 			  COL_COMMON, NULL);
 		icon_letter(h, "16", "?", COL_WHITE);
 		break;
 	case STATS_ASSURE_NONE:
-		icon_open(h, "cu-icon cu-icon-no-target", "Assurance: no verdict, there is no target",
+		icon_open(h, "app-icon app-icon-no-target", "Assurance: no verdict, there is no target",
 			  NULL, COL_COMMON);
-		icon_stroke(h, "cu-icon-dash", "M10 16H22", COL_COMMON);
+		icon_stroke(h, "app-icon-dash", "M10 16H22", COL_COMMON);
 		break;
 	default:
 		return cu_err_set(err, CU_EINVAL, "bad assurance \"%d\": expected 0 to 3", (int)a);

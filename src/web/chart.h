@@ -9,7 +9,7 @@
  * Charts are sized by their viewBox alone, so they scale to their container and print
  * crisply; styles are SVG presentation attributes (the site's Content-Security-Policy forbids
  * inline style), so a chart looks right standalone, and CSS may override them through the
- * cu-chart-* and cu-pt-* classes. Each chart has role="img" and is named by its <title> and
+ * app-chart-* and app-pt-* classes. Each chart has role="img" and is named by its <title> and
  * <desc> (aria-labelledby), or by aria-label for the small ones; each point carries a <title>
  * shown on hover. Markers differ in shape as well as colour, so the charts read in grey print.
  *
@@ -79,8 +79,8 @@ struct chart_xmr {
  * overlap (see CHART_FONT_PX), a legend, the centre line and process limits drawn segment by
  * segment (a line never joins across a rebasing break or a missing limit), the target, each
  * rebasing mark with its reason on hover, the series as one path that moves (M) past each
- * missing value, and a marker per point: its class is cu-pt-common, cu-pt-improvement,
- * cu-pt-concern or cu-pt-neither by stats_xmr_variation(flags, polarity), and its <title>
+ * missing value, and a marker per point: its class is app-pt-common, app-pt-improvement,
+ * app-pt-concern or app-pt-neither by stats_xmr_variation(flags, polarity), and its <title>
  * gives the label, the value and the rules that fired. Zero points or all-equal values draw
  * a valid chart (the axis is widened around the value).
  * Errors: CU_EINVAL for a bad id, a missing title, a value, limit or target that is infinite
@@ -112,8 +112,8 @@ struct chart_funnel {
 /*
  * Write the funnel plot F: x and y axes with nice ticks (x from 0), the 95% limits dashed and
  * the 99.8% limits solid, clipped to the plot, the centre line, and each unit as a marker
- * classed cu-pt-within (circle), cu-pt-outside95 (square) or cu-pt-outside998 (diamond) with
- * a <title>; the highlighted unit gets a ring, its name beside it, and cu-pt-highlight.
+ * classed app-pt-within (circle), app-pt-outside95 (square) or app-pt-outside998 (diamond) with
+ * a <title>; the highlighted unit gets a ring, its name beside it, and app-pt-highlight.
  * Errors: CU_EINVAL for a bad id, missing title, infinite or out-of-range numbers, x < 0,
  * a class outside -2..2, lim_x not ascending, a highlight past N, or a missing array;
  * CU_ELIMIT when N or NLIM > CHART_MAX_POINTS or the buffer is full.
@@ -122,7 +122,7 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 
 /*
  * Write a sparkline of V[0..N) (NaN: a gap), 80 x 20 units, its last finite point marked
- * (cu-spark-last). Its aria-label and <title> say WHAT, the latest value with UNIT (may be
+ * (app-spark-last). Its aria-label and <title> say WHAT, the latest value with UNIT (may be
  * NULL) and DECIMALS (0..6, or -1: from the data), and the direction from the value before:
  * "A&E: latest 72.3%, up from 70.1%", "... no change ...", or "...: no data".
  * Errors: CU_EINVAL for a NULL WHAT, an infinite value or one beyond CHART_MAX_ABS, or bad

@@ -10,7 +10,8 @@
 static const char *const el_names[HTML__MAX] = {
 	"a", "body", "caption", "div", "footer", "h1", "h2", "head", "header", "html", "li",
 	"link", "main", "meta", "p", "script", "span", "strong", "table", "tbody", "td", "th",
-	"thead", "title", "tr", "ul",
+	"thead", "title", "tr", "ul", "form", "input", "button", "nav", "label", "select", "option",
+	"fieldset", "legend", "dl", "dt", "dd", "h3", "ol", "section",
 	"svg", "g", "line", "polyline", "path", "circle", "rect", "text", "desc"
 };
 static const char *const attr_names[HTML__ATTR_MAX] = {
@@ -19,7 +20,9 @@ static const char *const attr_names[HTML__ATTR_MAX] = {
 	"xmlns", "viewBox", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height",
 	"d", "points", "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",
 	"stroke-linejoin", "role", "aria-labelledby", "id", "text-anchor", "transform", "focusable",
-	"font-family", "font-size", "font-weight"
+	"font-family", "font-size", "font-weight",
+	"method", "action", "value", "enctype", "for", "autocomplete", "accept", "selected",
+	"required", "aria-describedby", "tabindex", "aria-sort", "aria-current", "download"
 };
 
 /* SVG elements are self-closed when void (see html.h). */

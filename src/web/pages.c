@@ -1,90 +1,53 @@
-/* The router and pages: organisations, and one organisation's latest figures by domain. */
-#include "web/pages.h"
-
+/*
+ * The quality pages: needs attention (home), providers, one provider by domain, one
+ * indicator's SPC chart with its data table and downloads, and one indicator across providers
+ * as a funnel plot. Every read goes through the store with the signed-in actor.
+ */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 #include "base/mem.h"
-#include "store/store.h"
-#include "web/html.h"
+#include "ingest/table.h"
+#include "model/period.h"
+#include "stats/ci.h"
+#include "stats/funnel.h"
+#include "stats/stats.h"
+#include "web/analysis.h"
+#include "web/app.h"
+#include "web/chart.h"
 
-/* Until sign-in: a read-only commissioner (the store decides what this role may see). */
-static const struct cu_actor web_actor = { .name = "web:demo", .role = MODEL_ROLE_COMMISSIONER };
+#define PAGE_ROWS 50
 
-static void page_start(struct html *h, const char *title)
+/* How an indicator's values are shown: proportions as percentages, the rest in their unit. */
+static double shown_scale(const struct store_indicator *ind)
 {
-	html_open(h, HTML_HTML, HTML_ATTR_LANG, "en", -1);
-	html_open(h, HTML_HEAD, -1);
-	html_void(h, HTML_META, HTML_ATTR_CHARSET, "utf-8", -1);
-	html_void(h, HTML_META, HTML_ATTR_NAME, "viewport", HTML_ATTR_CONTENT,
-		  "width=device-width, initial-scale=1", -1);
-	html_open(h, HTML_TITLE, -1);
-	html_textf(h, "%s - custodian", title);
-	html_close(h);
-	html_void(h, HTML_LINK, HTML_ATTR_REL, "stylesheet", HTML_ATTR_HREF,
-		  "/assets/nhsuk-frontend-10.6.1.min.css", -1);
-	html_void(h, HTML_LINK, HTML_ATTR_REL, "stylesheet", HTML_ATTR_HREF, "/assets/app/app.css", -1);
-	html_close(h);
-	html_open(h, HTML_BODY, -1);
-	html_open(h, HTML_HEADER, HTML_ATTR_CLASS, "nhsuk-header", -1);
-	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-header__container nhsuk-width-container", -1);
-	html_link(h, "/", NULL, "nhsuk-header__service-name app-service-name", "custodian");
-	html_elem(h, HTML_SPAN, "app-header-tagline", "Commissioning for quality");
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-width-container", -1);
-	html_open(h, HTML_MAIN, HTML_ATTR_CLASS, "nhsuk-main-wrapper", -1);
+	return ind->measure == MODEL_MEASURE_PROPORTION ? 100 : 1;
 }
 
-static void page_end(struct html *h)
+static const char *shown_unit(const struct store_indicator *ind)
 {
-	html_close(h); /* main */
-	html_close(h); /* container */
-	html_open(h, HTML_FOOTER, HTML_ATTR_CLASS, "nhsuk-footer", -1);
-	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-width-container", -1);
-	html_elem(h, HTML_P, "nhsuk-body-s",
-		  "Demo data: real public data from NHS England (A&E attendances) and NHS Digital "
-		  "(maternity statistics, trust locations), Open Government Licence v3.0.");
-	html_finish(h);
+	return ind->measure == MODEL_MEASURE_PROPORTION ? "%" : ind->unit;
 }
 
-static void not_found(struct html *h, struct page_result *res, const char *what)
+static int shown_decimals(const struct store_indicator *ind)
 {
-	res->status = 404;
-	page_start(h, "Page not found");
-	html_elem(h, HTML_H1, NULL, "Page not found");
-	html_elem(h, HTML_P, NULL, what);
-	html_open(h, HTML_P, -1);
-	html_link(h, "/", NULL, NULL, "See all organisations");
-	html_close(h);
-	page_end(h);
+	return ind->measure == MODEL_MEASURE_COUNT ? 0 : ind->measure == MODEL_MEASURE_RATIO ? 3 : 1;
 }
 
-static void server_error(struct html *h, struct page_result *res, const struct cu_err *err)
+static void fmt_value(const struct store_indicator *ind, double v, char *out, size_t n)
 {
-	char line[1024];
+	const char *unit = shown_unit(ind);
 
-	res->status = 500;
-	page_start(h, "Something went wrong");
-	html_elem(h, HTML_H1, NULL, "Something went wrong");
-	html_elem(h, HTML_P, NULL, cu_err_format(err, line, sizeof line));
-	page_end(h);
-}
-
-static int org_row(void *arg, const struct store_org *o)
-{
-	struct html *h = arg;
-
-	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-	html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-	html_link(h, "/org/", o->code, NULL, o->code);
-	html_close(h);
-	html_elem(h, HTML_TD, "nhsuk-table__cell", o->name);
-	html_elem(h, HTML_TD, "nhsuk-table__cell", model_org_kind_name(o->kind));
-	html_elem(h, HTML_TD, "nhsuk-table__cell", o->postcode);
-	html_close(h);
-	return 0;
+	if (!isfinite(v)) {
+		snprintf(out, n, "not available");
+		return;
+	}
+	snprintf(out, n, "%.*f%s%s", shown_decimals(ind), v * shown_scale(ind),
+		 unit[0] && strcmp(unit, "%") != 0 ? " " : "", unit);
 }
 
 static void table_head(struct html *h, const char *caption, const char *const *cols)
@@ -104,164 +67,979 @@ static void table_head(struct html *h, const char *caption, const char *const *c
 	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
 }
 
-static void page_orgs(struct store *s, struct html *h, struct page_result *res)
+static void td(struct html *h, const char *text)
 {
-	static const char *const cols[] = { "Code", "Name", "Kind", "Postcode", NULL };
+	html_elem(h, HTML_TD, "nhsuk-table__cell", text);
+}
+
+/* ---- home: needs attention ---- */
+
+static void landing(struct page *pg)
+{
+	struct html *h = &pg->h;
+
+	page_start(pg, "Commissioning for quality");
+	html_elem(h, HTML_H1, NULL, "custodian");
+	html_elem(h, HTML_P, "nhsuk-lede-text",
+		  "custodian helps the people who buy health services know whether the care they "
+		  "pay for is safe, effective and a good experience, and act when it is not.");
+	html_open(h, HTML_P, -1);
+	html_link(h, "/sign-in", NULL, "nhsuk-button", "Sign in");
+	html_close(h);
+	page_end(pg);
+}
+
+static void admin_home(struct page *pg)
+{
+	struct html *h = &pg->h;
+
+	page_start(pg, "Administration");
+	html_elem(h, HTML_H1, NULL, "Administration");
+	html_elem(h, HTML_P, NULL, "Administrators manage users, organisations, commissioning "
+				   "relationships and the indicator catalogue. Quality data is "
+				   "seen by commissioners, providers, regulators and oversight "
+				   "bodies.");
+	html_open(h, HTML_UL, -1);
+	html_open(h, HTML_LI, -1);
+	html_link(h, "/admin/users", NULL, NULL, "Users");
+	html_close(h);
+	html_open(h, HTML_LI, -1);
+	html_link(h, "/admin/organisations", NULL, NULL, "Organisations");
+	html_close(h);
+	html_open(h, HTML_LI, -1);
+	html_link(h, "/admin/relationships", NULL, NULL, "Commissioning relationships");
+	html_close(h);
+	html_open(h, HTML_LI, -1);
+	html_link(h, "/admin/catalogue", NULL, NULL, "Indicator catalogue");
+	html_close(h);
+	html_close(h);
+	page_end(pg);
+}
+
+/* The domain and service filter of the home page, as a GET form. */
+static void attention_filter(struct page *pg, int domain, const char *service)
+{
+	struct html *h = &pg->h;
+	struct store_indicator *cat = NULL;
+	size_t ncat = 0;
 	struct cu_err err;
 
 	cu_err_clear(&err);
-	page_start(h, "Organisations");
-	html_elem(h, HTML_H1, NULL, "Organisations");
-	table_head(h, "Providers and other organisations, by name", cols);
-	if (store_org_list(s, &web_actor, org_row, h, &err)) {
-		cu_buf_reset(h->b);
-		html_init(h, h->b);
-		server_error(h, res, &err);
-		return;
+	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "get", HTML_ATTR_ACTION, "/", HTML_ATTR_CLASS,
+		  "app-filter", -1);
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-form-group app-filter__group", -1);
+	html_open(h, HTML_LABEL, HTML_ATTR_CLASS, "nhsuk-label", HTML_ATTR_FOR, "domain", -1);
+	html_text(h, "Domain");
+	html_close(h);
+	html_open(h, HTML_SELECT, HTML_ATTR_CLASS, "nhsuk-select", HTML_ATTR_ID, "domain",
+		  HTML_ATTR_NAME, "domain", -1);
+	html_open(h, HTML_OPTION, HTML_ATTR_VALUE, "", -1);
+	html_text(h, "All domains");
+	html_close(h);
+	for (int d = 0; d < MODEL_DOMAIN__MAX; d++) {
+		html_open(h, HTML_OPTION, HTML_ATTR_VALUE, model_domain_name((enum model_domain)d),
+			  HTML_ATTR_SELECTED, d == domain ? "selected" : NULL, -1);
+		html_text(h, model_domain_title((enum model_domain)d));
+		html_close(h);
 	}
 	html_close(h);
 	html_close(h);
-	page_end(h);
-	res->status = 200;
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-form-group app-filter__group", -1);
+	html_open(h, HTML_LABEL, HTML_ATTR_CLASS, "nhsuk-label", HTML_ATTR_FOR, "service", -1);
+	html_text(h, "Service");
+	html_close(h);
+	html_open(h, HTML_SELECT, HTML_ATTR_CLASS, "nhsuk-select", HTML_ATTR_ID, "service",
+		  HTML_ATTR_NAME, "service", -1);
+	html_open(h, HTML_OPTION, HTML_ATTR_VALUE, "", -1);
+	html_text(h, "All services");
+	html_close(h);
+	if (catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) == 0) {
+		for (size_t i = 0; i < ncat; i++) {
+			bool seen = false;
+
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = strcmp(cat[j].service, cat[i].service) == 0;
+			if (seen)
+				continue;
+			html_open(h, HTML_OPTION, HTML_ATTR_VALUE, cat[i].service, HTML_ATTR_SELECTED,
+				  service && strcmp(service, cat[i].service) == 0 ? "selected" : NULL,
+				  -1);
+			html_text(h, cat[i].service);
+			html_close(h);
+		}
+	}
+	free(cat);
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_BUTTON, HTML_ATTR_CLASS, "nhsuk-button nhsuk-button--secondary",
+		  HTML_ATTR_TYPE, "submit", -1);
+	html_text(h, "Filter");
+	html_close(h);
+	html_close(h);
 }
 
-struct latest {
+void page_home(struct page *pg)
+{
+	struct html *h = &pg->h;
+	const char *dq = web_query(pg->req, "domain"), *service = web_query(pg->req, "service");
+	int domain = dq && *dq ? model_domain_parse(dq) : -1;
+	static const char *const cols[] = { "Rank", "Provider", "Why", "Safety", "Effectiveness",
+					    "Experience", NULL };
+	struct ranking rk;
+	struct cu_err err;
+
+	if (!pg->ss) {
+		landing(pg);
+		return;
+	}
+	if (pg->actor.role == MODEL_ROLE_ADMIN) {
+		admin_home(pg);
+		return;
+	}
+	cu_err_clear(&err);
+	if (ranking_build(pg->s, &pg->actor, domain, service, &rk, &err)) {
+		page_error(pg, &err);
+		return;
+	}
+	page_start(pg, "Needs attention");
+	html_elem(h, HTML_H1, NULL, "Needs attention");
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
+	html_textf(h, "%zu of the %zu providers you can see show a special-cause concern or a "
+		      "funnel outlier in their latest figures.", rk.n, rk.providers);
+	html_close(h);
+	attention_filter(pg, domain, service);
+	if (rk.n == 0) {
+		html_elem(h, HTML_P, NULL, "Nothing needs attention in the figures you can see.");
+	} else {
+		table_head(h, "Providers ranked by the weight of their findings (a concern beyond "
+			      "the limits or a 99.8% outlier counts 2, others 1)", cols);
+		for (size_t i = 0; i < rk.n; i++) {
+			const struct ranked *r = &rk.r[i];
+			char num[24], href[256];
+
+			html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+			snprintf(num, sizeof num, "%zu", i + 1);
+			td(h, num);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			html_link(h, "/org/", r->org.code, NULL, r->org.name);
+			html_close(h);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			html_open(h, HTML_UL, HTML_ATTR_CLASS, "app-reasons", -1);
+			for (size_t k = 0; k < r->nreason; k++) {
+				const struct reason *re = &r->reason[k];
+
+				html_open(h, HTML_LI, -1);
+				page_href(href, sizeof href, "/org/", r->org.code, "/indicator/");
+				{
+					char full[512];
+
+					snprintf(full, sizeof full, "%s", href);
+					page_href(href, sizeof href, full, re->indicator, NULL);
+				}
+				html_link(h, href, NULL, NULL, re->title);
+				html_textf(h, ": %s, since %s (%s)", re->rules, re->since,
+					   model_domain_title(re->domain));
+				html_close(h);
+			}
+			html_close(h);
+			html_close(h);
+			for (int d = 0; d < MODEL_DOMAIN__MAX; d++) {
+				snprintf(num, sizeof num, "%d", r->per_domain[d]);
+				td(h, num);
+			}
+			html_close(h);
+		}
+		html_close(h);
+		html_close(h);
+	}
+	ranking_free(&rk);
+	page_end(pg);
+}
+
+/* ---- providers ---- */
+
+struct org_list {
 	size_t n, cap;
-	struct store_obs *o;
+	struct store_org *o;
 };
 
-static int keep_obs(void *arg, const struct store_obs *o)
+static int keep_org(void *arg, const struct store_org *o)
 {
-	struct latest *l = arg;
+	struct org_list *v = arg;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->o = xrealloc(l->o, l->cap * sizeof *l->o);
+	if (o->kind != MODEL_ORG_PROVIDER)
+		return 0;
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
 	}
-	l->o[l->n++] = *o;
+	v->o[v->n++] = *o;
 	return 0;
 }
 
-/* The figure as a reader wants it: a percentage, a rate with its unit, a count. */
-static void format_value(const struct store_indicator *ind, const struct store_obs *o, char *out,
-			 size_t n)
+static int by_code(const void *a, const void *b)
 {
-	if (o->status != MODEL_OBS_OK || !o->has_value) {
-		snprintf(out, n, "%s", o->status == MODEL_OBS_SUPPRESSED ? "suppressed" : "not available");
+	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
+}
+
+/* "Previous" and "Next" links of a paginated list. */
+static void pager(struct page *pg, const char *base, const char *sort, long pageno, long pages)
+{
+	struct html *h = &pg->h;
+	char href[256];
+
+	if (pages <= 1)
+		return;
+	html_open(h, HTML_NAV, HTML_ATTR_CLASS, "nhsuk-pagination", HTML_ATTR_ROLE, "navigation",
+		  HTML_ATTR_ARIA_LABEL, "Pagination", -1);
+	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-pagination__list", -1);
+	if (pageno > 1) {
+		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno - 1);
+		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--previous", -1);
+		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--prev",
+			  "Previous page");
+		html_close(h);
+	}
+	if (pageno < pages) {
+		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno + 1);
+		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--next", -1);
+		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--next",
+			  "Next page");
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-body-s", -1);
+	html_textf(h, "Page %ld of %ld", pageno, pages);
+	html_close(h);
+}
+
+void page_providers(struct page *pg)
+{
+	struct html *h = &pg->h;
+	const char *sort = web_query(pg->req, "sort"), *pq = web_query(pg->req, "page");
+	long pageno = pq ? strtol(pq, NULL, 10) : 1, pages;
+	struct org_list v = { 0 };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (!sort || strcmp(sort, "code") != 0)
+		sort = "name";
+	if (store_org_list(pg->s, &pg->actor, keep_org, &v, &err)) {
+		free(v.o);
+		page_error(pg, &err);
 		return;
 	}
-	switch (ind->measure) {
-	case MODEL_MEASURE_PROPORTION:
-		snprintf(out, n, "%.1f%%", o->value * 100);
-		break;
-	case MODEL_MEASURE_RATE:
-		snprintf(out, n, "%.2f %s", o->value, ind->unit);
-		break;
-	case MODEL_MEASURE_COUNT:
-		snprintf(out, n, "%.0f", o->value);
-		break;
-	case MODEL_MEASURE_RATIO:
-		snprintf(out, n, "%.3f", o->value);
-		break;
-	default:
-		snprintf(out, n, "%.2f %s", o->value, ind->unit);
+	if (strcmp(sort, "code") == 0)
+		qsort(v.o, v.n, sizeof *v.o, by_code);
+	pages = v.n ? (long)((v.n + PAGE_ROWS - 1) / PAGE_ROWS) : 1;
+	if (pageno < 1 || pageno > pages)
+		pageno = 1;
+	page_start(pg, "Providers");
+	html_elem(h, HTML_H1, NULL, "Providers");
+	html_open(h, HTML_P, -1);
+	html_textf(h, "%zu providers you can see. Sort by ", v.n);
+	html_link(h, "/providers?sort=name", NULL, NULL, "name");
+	html_text(h, " or ");
+	html_link(h, "/providers?sort=code", NULL, NULL, "code");
+	html_text(h, ".");
+	html_close(h);
+	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
+	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", "Providers");
+	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
+	html_open(h, HTML_TR, -1);
+	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+		  HTML_ATTR_ARIA_SORT, strcmp(sort, "code") == 0 ? "ascending" : "none", -1);
+	html_text(h, "Code");
+	html_close(h);
+	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+		  HTML_ATTR_ARIA_SORT, strcmp(sort, "name") == 0 ? "ascending" : "none", -1);
+	html_text(h, "Name");
+	html_close(h);
+	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col", -1);
+	html_text(h, "Postcode");
+	html_close(h);
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
+	for (size_t i = (size_t)(pageno - 1) * PAGE_ROWS; i < v.n && i < (size_t)pageno * PAGE_ROWS;
+	     i++) {
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+		html_link(h, "/org/", v.o[i].code, NULL, v.o[i].code);
+		html_close(h);
+		td(h, v.o[i].name);
+		td(h, v.o[i].postcode);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	pager(pg, "/providers", sort, pageno, pages);
+	free(v.o);
+	page_end(pg);
+}
+
+/* ---- one provider ---- */
+
+static int keep_latest(void *arg, const struct store_obs *o)
+{
+	struct {
+		size_t n, cap;
+		struct store_obs *o;
+	} *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 32;
+		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
+	}
+	v->o[v->n++] = *o;
+	return 0;
+}
+
+/* The latest value's 95% interval as text ("" when there is none to give). */
+static void interval_text(const struct store_indicator *ind, const struct store_obs *o, char *out,
+			  size_t n)
+{
+	struct stats_interval iv;
+	int ok = -1;
+
+	out[0] = '\0';
+	if (o->status != MODEL_OBS_OK || !o->has_numerator || !o->has_denominator)
+		return;
+	if (ind->measure == MODEL_MEASURE_PROPORTION && o->denominator > 0)
+		ok = stats_ci_wilson(o->numerator, o->denominator, 0.95, &iv);
+	else if (ind->measure == MODEL_MEASURE_RATE && o->denominator > 0)
+		ok = stats_ci_rate(o->numerator, o->denominator, ind->multiplier, 0.95, &iv, NULL);
+	if (ok == STATS_OK) {
+		char lo[48], hi[48];
+
+		fmt_value(ind, iv.lower, lo, sizeof lo);
+		fmt_value(ind, iv.upper, hi, sizeof hi);
+		snprintf(out, n, "%s to %s", lo, hi);
 	}
 }
 
-static void page_org(struct store *s, struct html *h, struct page_result *res, const char *code)
+void page_provider(struct page *pg)
 {
-	static const char *const cols[] = { "Indicator", "Period", "Value", "Numerator / denominator",
-					    "Revision", "Recorded", NULL };
-	struct latest l = { 0 };
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Indicator", "Latest", "95% interval", "Variation",
+					    "Assurance", "Trend", "Change", NULL };
 	struct store_org org;
+	struct store_indicator *cat = NULL;
+	size_t ncat = 0;
+	struct {
+		size_t n, cap;
+		struct store_obs *o;
+	} latest = { 0 };
 	struct cu_err err;
 	char title[CU_MAX_NAME + CU_MAX_CODE + 8];
 
 	cu_err_clear(&err);
-	if (store_org_get(s, &web_actor, code, &org, &err)) {
-		if (err.code == CU_ENOENT || err.code == CU_EDENIED)
-			not_found(h, res, "There is no organisation with that code.");
-		else
-			server_error(h, res, &err);
-		return;
-	}
-	if (store_obs_latest(s, &web_actor, org.id, NULL, keep_obs, &l, &err)) {
-		server_error(h, res, &err);
-		free(l.o);
+	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
+	    catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) ||
+	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, keep_latest, &latest, &err)) {
+		free(cat);
+		free(latest.o);
+		page_error(pg, &err);
 		return;
 	}
 	snprintf(title, sizeof title, "%s (%s)", org.name, org.code);
-	page_start(h, title);
+	page_start(pg, title);
 	html_elem(h, HTML_H1, NULL, org.name);
 	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
-	html_textf(h, "%s %s%s%s", org.code, model_org_kind_name(org.kind), org.postcode[0] ? ", " : "",
-		   org.postcode);
+	html_textf(h, "%s, %s%s%s", org.code, model_org_kind_name(org.kind),
+		   org.postcode[0] ? ", " : "", org.postcode);
 	html_close(h);
-	if (l.n == 0)
-		html_elem(h, HTML_P, NULL, "No quality figures have been received for this organisation.");
+	if (latest.n == 0)
+		html_elem(h, HTML_P, NULL,
+			  "No quality figures have been received for this organisation.");
 	for (int d = 0; d < MODEL_DOMAIN__MAX; d++) {
 		int shown = 0;
 
-		for (size_t i = 0; i < l.n; i++) {
-			struct store_indicator ind;
-			char value[64], nd[64], label[16];
-			const struct store_obs *o = &l.o[i];
+		for (size_t i = 0; i < latest.n; i++) {
+			const struct store_indicator *ind =
+				catalogue_find(cat, ncat, latest.o[i].indicator_code);
+			struct series sr;
+			char v[64], iv[112], href[512], part[256], chg[96];
+			size_t last, prev;
 
-			if (store_indicator_get(s, &web_actor, cu_str_of(o->indicator_code), &ind, &err) ||
-			    (int)ind.domain != d)
+			if (!ind || (int)ind->domain != d)
+				continue;
+			if (series_load(pg->s, &pg->actor, org.id, ind, NULL, &sr, &err))
 				continue;
 			if (!shown++) {
 				html_elem(h, HTML_H2, NULL, model_domain_title((enum model_domain)d));
-				table_head(h, "Latest figure of each indicator", cols);
+				table_head(h, "Latest figure of each indicator, with its Making Data "
+					      "Count verdicts", cols);
 			}
-			format_value(&ind, o, value, sizeof value);
-			if (o->has_numerator && o->has_denominator)
-				snprintf(nd, sizeof nd, "%.10g / %.10g", o->numerator, o->denominator);
-			else
-				snprintf(nd, sizeof nd, "-");
+			last = sr.n;
+			while (last > 0 && !isfinite(sr.value[last - 1]))
+				last--;
+			prev = last > 0 ? last - 1 : 0;
+			while (prev > 0 && !isfinite(sr.value[prev - 1]))
+				prev--;
+			fmt_value(ind, last ? sr.value[last - 1] : NAN, v, sizeof v);
+			interval_text(ind, &latest.o[i], iv, sizeof iv);
 			html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-			html_elem(h, HTML_TD, "nhsuk-table__cell", ind.title);
-			html_elem(h, HTML_TD, "nhsuk-table__cell",
-				  model_period_label(o->period_start, o->grain, label));
-			html_elem(h, HTML_TD, "nhsuk-table__cell app-value", value);
-			html_elem(h, HTML_TD, "nhsuk-table__cell", nd);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-			html_textf(h, "%d", o->revision);
+			page_href(part, sizeof part, "/org/", org.code, "/indicator/");
+			page_href(href, sizeof href, part, ind->code, NULL);
+			html_link(h, href, NULL, NULL, ind->title);
 			html_close(h);
-			/* "2026-11-24T04:07:29.154926Z" shown as "2026-11-24 04:07 UTC". */
-			snprintf(nd, sizeof nd, "%.10s %.5s UTC", o->recorded_at, o->recorded_at + 11);
-			html_elem(h, HTML_TD, "nhsuk-table__cell", nd);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell app-value", -1);
+			html_text(h, v);
+			html_open(h, HTML_SPAN, HTML_ATTR_CLASS, "nhsuk-body-s app-period", -1);
+			html_textf(h, " %s", last ? sr.label[last - 1] : "");
 			html_close(h);
+			html_close(h);
+			td(h, iv[0] ? iv : "-");
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			if (sr.has_chart)
+				chart_icon_variation(h, sr.xmr.variation, sr.polarity, &err);
+			else
+				html_text(h, "too few points");
+			html_close(h);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			if (sr.has_chart)
+				chart_icon_assurance(h, sr.xmr.assurance, &err);
+			html_close(h);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			{
+				double *sv = xmalloc((sr.n + 1) * sizeof *sv);
+
+				for (size_t k = 0; k < sr.n; k++)
+					sv[k] = sr.value[k] * shown_scale(ind);
+				chart_sparkline(h, ind->title, sv, sr.n, shown_unit(ind),
+						shown_decimals(ind), &err);
+				free(sv);
+			}
+			html_close(h);
+			if (last >= 2 && prev > 0) {
+				double dlt = (sr.value[last - 1] - sr.value[prev - 1]) * shown_scale(ind);
+
+				snprintf(chg, sizeof chg, "%s %.*f%s since %s",
+					 dlt > 0 ? "up" : dlt < 0 ? "down" : "no change,",
+					 shown_decimals(ind), fabs(dlt),
+					 ind->measure == MODEL_MEASURE_PROPORTION ? " points" : "",
+					 sr.label[prev - 1]);
+			} else {
+				snprintf(chg, sizeof chg, "-");
+			}
+			td(h, chg);
+			html_close(h);
+			series_free(&sr);
 		}
 		if (shown) {
-			html_close(h); /* tbody */
-			html_close(h); /* table */
+			html_close(h);
+			html_close(h);
 		}
 	}
-	free(l.o);
-	page_end(h);
-	res->status = 200;
+	free(cat);
+	free(latest.o);
+	page_end(pg);
 }
 
-void pages_route(const struct page_request *req, struct page_result *res)
-{
-	struct html h;
-	struct store *s = NULL;
-	struct cu_err err;
+/* ---- one indicator for one provider ---- */
 
-	html_init(&h, res->body);
+static void rules_text(unsigned f, char *out, size_t n)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	if (f & STATS_XMR_OUTSIDE)
+		w += (size_t)snprintf(out + w, n - w, "%sbeyond the limits", w ? ", " : "");
+	if ((f & STATS_XMR_SHIFT) && w < n)
+		w += (size_t)snprintf(out + w, n - w, "%sshift", w ? ", " : "");
+	if ((f & STATS_XMR_TREND) && w < n)
+		w += (size_t)snprintf(out + w, n - w, "%strend", w ? ", " : "");
+	if ((f & STATS_XMR_TWO3) && w < n)
+		snprintf(out + w, n - w, "%stwo of three near a limit", w ? ", " : "");
+}
+
+static const char *variation_word(enum stats_variation v)
+{
+	switch (v) {
+	case STATS_VAR_IMPROVEMENT: return "special cause improvement";
+	case STATS_VAR_CONCERN: return "special cause concern";
+	case STATS_VAR_NEITHER_HIGH: return "special cause, high";
+	case STATS_VAR_NEITHER_LOW: return "special cause, low";
+	default: return "common cause";
+	}
+}
+
+/* The series as CSV: period, numerator, denominator, value, mean, limits, rules. */
+static void series_csv(struct page *pg, const struct store_org *org,
+		       const struct store_indicator *ind, const struct series *sr)
+{
+	struct csv_line l = { 0 };
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	csv_line_raw(&l, "organisation,indicator,period_start,period,numerator,denominator,value,"
+			 "mean,lower_limit,upper_limit,variation,rules,revision,recorded_at");
+	csv_line_end(&l, f);
+	for (size_t i = 0; i < sr->n; i++) {
+		const struct store_obs *o = &sr->obs[i];
+		char rules[96];
+
+		rules_text(sr->flags[i], rules, sizeof rules);
+		csv_line_text(&l, org->code);
+		csv_line_text(&l, ind->code);
+		csv_line_text(&l, o->period_start);
+		csv_line_text(&l, sr->label[i]);
+		csv_line_num(&l, o->has_numerator ? o->numerator : NAN);
+		csv_line_num(&l, o->has_denominator ? o->denominator : NAN);
+		csv_line_num(&l, sr->value[i]);
+		csv_line_num(&l, sr->mean[i]);
+		csv_line_num(&l, sr->lcl[i]);
+		csv_line_num(&l, sr->ucl[i]);
+		csv_line_text(&l, isfinite(sr->mean[i])
+					  ? variation_word(stats_xmr_variation(sr->flags[i], sr->polarity))
+					  : "");
+		csv_line_text(&l, rules);
+		csv_line_int(&l, o->revision);
+		csv_line_text(&l, o->recorded_at);
+		csv_line_end(&l, f);
+	}
+	csv_line_free(&l);
+	fclose(f);
+	cu_buf_add(pg->res->body, text, n);
+	free(text);
+	pg->res->status = 200;
+	pg->res->type = "text/csv; charset=utf-8";
+	snprintf(pg->res->download, sizeof pg->res->download, "%s-%s.csv", org->code, ind->code);
+}
+
+/* The series as an XLSX workbook, with number formats. */
+static void series_xlsx(struct page *pg, const struct store_org *org,
+			const struct store_indicator *ind, const struct series *sr)
+{
+	char path[] = "/tmp/custodian-xlsx-XXXXXX";
+	int fd = mkstemp(path);
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold, *pct, *num;
+	static const char *const head[] = { "Period", "Numerator", "Denominator", "Value", "Mean",
+					    "Lower limit", "Upper limit", "Variation", "Rules" };
+	FILE *f;
+	char buf[65536];
+	size_t got;
+
+	if (fd < 0) {
+		struct cu_err err;
+
+		cu_err_set(&err, CU_EIO, "cannot make a temporary file for the workbook");
+		page_error(pg, &err);
+		return;
+	}
+	close(fd);
+	wb = workbook_new(path);
+	ws = workbook_add_worksheet(wb, ind->code);
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	pct = workbook_add_format(wb);
+	format_set_num_format(pct, "0.0%");
+	num = workbook_add_format(wb);
+	format_set_num_format(num, "#,##0.00");
+	worksheet_write_string(ws, 0, 0, org->name, bold);
+	worksheet_write_string(ws, 1, 0, ind->title, NULL);
+	for (lxw_col_t c = 0; c < 9; c++)
+		worksheet_write_string(ws, 3, c, head[c], bold);
+	for (size_t i = 0; i < sr->n; i++) {
+		lxw_row_t r = (lxw_row_t)(4 + i);
+		const struct store_obs *o = &sr->obs[i];
+		lxw_format *vf = ind->measure == MODEL_MEASURE_PROPORTION ? pct : num;
+		char rules[96];
+
+		worksheet_write_string(ws, r, 0, sr->label[i], NULL);
+		if (o->has_numerator)
+			worksheet_write_number(ws, r, 1, o->numerator, NULL);
+		if (o->has_denominator)
+			worksheet_write_number(ws, r, 2, o->denominator, NULL);
+		if (isfinite(sr->value[i]))
+			worksheet_write_number(ws, r, 3, sr->value[i], vf);
+		if (isfinite(sr->mean[i])) {
+			worksheet_write_number(ws, r, 4, sr->mean[i], vf);
+			worksheet_write_number(ws, r, 5, sr->lcl[i], vf);
+			worksheet_write_number(ws, r, 6, sr->ucl[i], vf);
+			worksheet_write_string(
+				ws, r, 7, variation_word(stats_xmr_variation(sr->flags[i], sr->polarity)),
+				NULL);
+		}
+		rules_text(sr->flags[i], rules, sizeof rules);
+		if (rules[0])
+			worksheet_write_string(ws, r, 8, rules, NULL);
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR || !(f = fopen(path, "rb"))) {
+		struct cu_err err;
+
+		unlink(path);
+		cu_err_set(&err, CU_EIO, "cannot write the workbook");
+		page_error(pg, &err);
+		return;
+	}
+	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+		cu_buf_add(pg->res->body, buf, got);
+	fclose(f);
+	unlink(path);
+	pg->res->status = 200;
+	pg->res->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	snprintf(pg->res->download, sizeof pg->res->download, "%s-%s.xlsx", org->code, ind->code);
+}
+
+void page_indicator(struct page *pg)
+{
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Period", "Numerator", "Denominator", "Value", "Mean",
+					    "Limits", "Variation", "Rules", "Revision", NULL };
+	struct store_org org;
+	struct store_indicator ind;
+	struct series sr;
+	struct cu_err err;
+	char code[CU_MAX_CODE + 8], title[2 * CU_MAX_NAME + 8], href[512], part[256];
+	const char *dot;
+	int fmt = 0; /* 0 page, 1 csv, 2 xlsx */
+
 	cu_err_clear(&err);
-	if (strcmp(req->path, "/") != 0 && strncmp(req->path, "/org/", 5) != 0) {
-		not_found(&h, res, "The page you asked for does not exist.");
+	snprintf(code, sizeof code, "%s", pg->arg[1]);
+	if ((dot = strrchr(code, '.'))) {
+		fmt = strcmp(dot, ".csv") == 0 ? 1 : strcmp(dot, ".xlsx") == 0 ? 2 : -1;
+		code[dot - code] = '\0';
+	}
+	if (fmt < 0 || store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
+	    store_indicator_get(pg->s, &pg->actor, cu_str_of(code), &ind, &err) ||
+	    series_load(pg->s, &pg->actor, org.id, &ind, web_query(pg->req, "as_of"), &sr, &err)) {
+		if (fmt < 0)
+			page_not_found(pg);
+		else
+			page_error(pg, &err);
 		return;
 	}
-	if (store_open(req->db_path, 0, &s, &err)) {
-		server_error(&h, res, &err);
+	if (fmt == 1) {
+		series_csv(pg, &org, &ind, &sr);
+		series_free(&sr);
 		return;
 	}
-	if (strcmp(req->path, "/") == 0)
-		page_orgs(s, &h, res);
-	else
-		page_org(s, &h, res, req->path + 5);
-	store_close(s);
+	if (fmt == 2) {
+		series_xlsx(pg, &org, &ind, &sr);
+		series_free(&sr);
+		return;
+	}
+	snprintf(title, sizeof title, "%s: %s", org.name, ind.title);
+	page_start(pg, title);
+	html_open(h, HTML_P, -1);
+	html_link(h, "/org/", org.code, NULL, org.name);
+	html_close(h);
+	html_elem(h, HTML_H1, NULL, ind.title);
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
+	html_textf(h, "%s. %s, %s.", model_domain_title(ind.domain),
+		   ind.polarity == MODEL_POLARITY_HIGHER_BETTER	  ? "Higher is better"
+		   : ind.polarity == MODEL_POLARITY_LOWER_BETTER ? "Lower is better"
+								  : "Neither direction is better",
+		   sr.has_chart ? variation_word(sr.xmr.variation) : "too few points for a chart");
+	html_close(h);
+	if (sr.has_chart) {
+		double *v = xmalloc((sr.n + 1) * sizeof *v), *m = xmalloc((sr.n + 1) * sizeof *m);
+		double *lo = xmalloc((sr.n + 1) * sizeof *lo), *hi = xmalloc((sr.n + 1) * sizeof *hi);
+		const char **labels = xmalloc((sr.n + 1) * sizeof *labels);
+		double sc = shown_scale(&ind);
+		struct chart_xmr c = { 0 };
+
+		for (size_t i = 0; i < sr.n; i++) {
+			v[i] = sr.value[i] * sc;
+			m[i] = sr.mean[i] * sc;
+			lo[i] = sr.lcl[i] * sc;
+			hi[i] = sr.ucl[i] * sc;
+			labels[i] = sr.label[i];
+		}
+		c.id = "spc";
+		c.title = ind.title;
+		c.y_title = ind.measure == MODEL_MEASURE_PROPORTION ? "Per cent" : ind.unit;
+		c.unit = shown_unit(&ind);
+		c.decimals = shown_decimals(&ind);
+		c.n = sr.n;
+		c.labels = labels;
+		c.value = v;
+		c.mean = m;
+		c.lcl = lo;
+		c.ucl = hi;
+		c.flags = sr.flags;
+		c.polarity = sr.polarity;
+		c.target = ind.has_target ? ind.target * sc : NAN;
+		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
+		chart_xmr(h, &c, &err);
+		html_close(h);
+		free(v);
+		free(m);
+		free(lo);
+		free(hi);
+		free(labels);
+	}
+	html_open(h, HTML_P, -1);
+	page_href(part, sizeof part, "/org/", org.code, "/indicator/");
+	page_href(href, sizeof href, part, ind.code, ".csv");
+	html_link(h, href, NULL, NULL, "Download the data (CSV)");
+	html_text(h, " ");
+	page_href(href, sizeof href, part, ind.code, ".xlsx");
+	html_link(h, href, NULL, NULL, "Download the data (Excel)");
+	html_text(h, " ");
+	page_href(href, sizeof href, "/indicator/", ind.code, NULL);
+	html_link(h, href, NULL, NULL, "Compare with other providers");
+	html_close(h);
+	table_head(h, "The data behind the chart", cols);
+	for (size_t i = 0; i < sr.n; i++) {
+		const struct store_obs *o = &sr.obs[i];
+		char a[64], b[64], rules[96];
+
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		td(h, sr.label[i]);
+		snprintf(a, sizeof a, "%.10g", o->numerator);
+		td(h, o->has_numerator ? a : "-");
+		snprintf(a, sizeof a, "%.10g", o->denominator);
+		td(h, o->has_denominator ? a : "-");
+		if (o->status == MODEL_OBS_SUPPRESSED)
+			snprintf(a, sizeof a, "suppressed");
+		else
+			fmt_value(&ind, sr.value[i], a, sizeof a);
+		td(h, a);
+		fmt_value(&ind, sr.mean[i], a, sizeof a);
+		td(h, isfinite(sr.mean[i]) ? a : "-");
+		fmt_value(&ind, sr.lcl[i], a, sizeof a);
+		fmt_value(&ind, sr.ucl[i], b, sizeof b);
+		{
+			char both[140];
+
+			snprintf(both, sizeof both, "%s to %s", a, b);
+			td(h, isfinite(sr.lcl[i]) ? both : "-");
+		}
+		td(h, isfinite(sr.mean[i])
+			      ? variation_word(stats_xmr_variation(sr.flags[i], sr.polarity))
+			      : "-");
+		rules_text(sr.flags[i], rules, sizeof rules);
+		td(h, rules[0] ? rules : "-");
+		snprintf(a, sizeof a, "%d", o->revision);
+		td(h, a);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	if (ind.definition[0]) {
+		html_elem(h, HTML_H2, NULL, "Definition");
+		html_elem(h, HTML_P, NULL, ind.definition);
+	}
+	if (ind.source[0]) {
+		html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-body-s", -1);
+		html_textf(h, "Source: %s", ind.source);
+		html_close(h);
+	}
+	series_free(&sr);
+	page_end(pg);
+}
+
+/* ---- one indicator across providers: the funnel ---- */
+
+void page_funnel(struct page *pg)
+{
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Provider", "Numerator", "Denominator", "Value",
+					    "Finding", NULL };
+	const char *hl = web_query(pg->req, "highlight"), *odq = web_query(pg->req, "od");
+	struct store_indicator ind;
+	struct org_list orgs = { 0 };
+	struct store_obs *ob;
+	double *x, *y, num = 0, den = 0, target;
+	int *cls;
+	const char **labels;
+	char period[11] = "", plabel[16];
+	size_t n = 0, highlight = (size_t)-1;
+	struct cu_err err;
+	int od = 0; /* adjusted for overdispersion: "auto" (default) when phi > 1 */
+	struct stats_funnel_od odr = { 0 };
+
+	cu_err_clear(&err);
+	if (store_indicator_get(pg->s, &pg->actor, cu_str_of(pg->arg[0]), &ind, &err) ||
+	    store_org_list(pg->s, &pg->actor, keep_org, &orgs, &err)) {
+		free(orgs.o);
+		page_error(pg, &err);
+		return;
+	}
+	ob = xcalloc(orgs.n + 1, sizeof *ob);
+	/* Each provider's latest figure; the funnel is drawn for the latest period. */
+	for (size_t i = 0; i < orgs.n; i++) {
+		struct {
+			size_t n, cap;
+			struct store_obs *o;
+		} l = { 0 };
+
+		if (store_obs_latest(pg->s, &pg->actor, orgs.o[i].id, NULL, keep_latest, &l, &err) ==
+		    0) {
+			for (size_t k = 0; k < l.n; k++)
+				if (strcmp(l.o[k].indicator_code, ind.code) == 0 &&
+				    l.o[k].status == MODEL_OBS_OK && l.o[k].has_numerator &&
+				    l.o[k].has_denominator && l.o[k].denominator > 0)
+					ob[i] = l.o[k];
+		}
+		free(l.o);
+		if (ob[i].indicator_code[0] && strcmp(ob[i].period_start, period) > 0)
+			snprintf(period, sizeof period, "%s", ob[i].period_start);
+	}
+	x = xcalloc(orgs.n + 1, sizeof *x);
+	y = xcalloc(orgs.n + 1, sizeof *y);
+	cls = xcalloc(orgs.n + 1, sizeof *cls);
+	labels = xcalloc(orgs.n + 1, sizeof *labels);
+	for (size_t i = 0; i < orgs.n; i++)
+		if (ob[i].indicator_code[0] && strcmp(ob[i].period_start, period) == 0) {
+			num += ob[i].numerator;
+			den += ob[i].denominator;
+		}
+	target = den > 0 ? num / den : NAN;
+	page_start(pg, ind.title);
+	html_elem(h, HTML_H1, NULL, ind.title);
+	if (ind.measure != MODEL_MEASURE_PROPORTION || !(den > 0)) {
+		html_elem(h, HTML_P, NULL,
+			  ind.measure != MODEL_MEASURE_PROPORTION
+				  ? "Funnel plots are drawn for proportions; this indicator is not one."
+				  : "No provider you can see has a figure for this indicator.");
+		goto out;
+	}
+	/* Units of the latest period; then limits along the denominator. */
+	{
+		static const double levels[2] = { 0.95, 0.998 };
+		double *ox = xcalloc(orgs.n + 1, sizeof *ox), *oe = xcalloc(orgs.n + 1, sizeof *oe);
+		double *work = xcalloc(orgs.n + 1, sizeof *work), maxd = 0, lx[101], l95[101],
+		       h95[101], l998[101], h998[101];
+		size_t m = 0;
+		struct chart_funnel f = { 0 };
+
+		for (size_t i = 0; i < orgs.n; i++) {
+			if (!ob[i].indicator_code[0] || strcmp(ob[i].period_start, period) != 0)
+				continue;
+			x[n] = ob[i].denominator;
+			y[n] = ob[i].numerator / ob[i].denominator * 100;
+			labels[n] = orgs.o[i].name;
+			ox[m] = ob[i].numerator;
+			oe[m++] = ob[i].denominator;
+			if (stats_funnel_prop_classify(ob[i].numerator, ob[i].denominator, target,
+						       levels, 2, STATS_FUNNEL_PROP_WILSON,
+						       &cls[n]) != STATS_OK)
+				cls[n] = 0;
+			if (hl && strcmp(hl, orgs.o[i].code) == 0)
+				highlight = n;
+			maxd = fmax(maxd, x[n]);
+			ob[n] = ob[i];
+			snprintf(ob[n].org_code, sizeof ob[n].org_code, "%s", orgs.o[i].code);
+			n++;
+		}
+		if (m >= 3 && target > 0 && target < 1 &&
+		    stats_funnel_od_estimate(ox, oe, m, STATS_FUNNEL_OD_PROP, target, 0.1, NULL,
+					     NULL, work, m, &odr) == STATS_OK)
+			od = odq && strcmp(odq, "none") == 0 ? 0
+			     : odq && strcmp(odq, "prop") == 0 ? 1
+								 : odr.phi > 1;
+		for (int k = 0; k <= 100; k++) {
+			struct stats_funnel_limits a, b;
+			double d = fmax(1, maxd * 1.05 * k / 100);
+			int ra, rb;
+
+			lx[k] = d;
+			if (od) {
+				ra = stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, d, odr.tau2,
+							    0.95, &a);
+				rb = stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, d, odr.tau2,
+							    0.998, &b);
+			} else {
+				ra = stats_funnel_prop_limits(target, d, 0.95, STATS_FUNNEL_PROP_WILSON,
+							      &a);
+				rb = stats_funnel_prop_limits(target, d, 0.998,
+							      STATS_FUNNEL_PROP_WILSON, &b);
+			}
+			l95[k] = ra ? NAN : a.lower * 100;
+			h95[k] = ra ? NAN : a.upper * 100;
+			l998[k] = rb ? NAN : b.lower * 100;
+			h998[k] = rb ? NAN : b.upper * 100;
+		}
+		if (od) /* reclassify against the adjusted limits */
+			for (size_t i = 0; i < n; i++) {
+				struct stats_funnel_limits lim[2];
+
+				if (stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, x[i],
+							   odr.tau2, 0.95, &lim[0]) == STATS_OK &&
+				    stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, x[i],
+							   odr.tau2, 0.998, &lim[1]) == STATS_OK)
+					stats_funnel_classify(y[i] / 100, lim, 2, &cls[i]);
+			}
+		html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
+		html_textf(h, "%s, %zu providers you can see. Centre line: %.1f%% (all of them "
+			      "together). Limits: 95%% dashed, 99.8%% solid, %s.",
+			   model_period_label(period, ob[0].grain, plabel), n, target * 100,
+			   od ? "widened for overdispersion (square-root scale, 10% winsorised)"
+			      : "without overdispersion (Wilson score)");
+		html_close(h);
+		html_open(h, HTML_P, -1);
+		{
+			char href[256], base[200];
+
+			page_href(base, sizeof base, "/indicator/", ind.code, NULL);
+			snprintf(href, sizeof href, "%s?od=%s", base, od ? "none" : "prop");
+			html_link(h, href, NULL, NULL,
+				  od ? "Show limits without overdispersion"
+				     : "Show limits adjusted for overdispersion");
+		}
+		html_close(h);
+		f.id = "funnel";
+		f.title = ind.title;
+		f.x_title = "Denominator";
+		f.y_title = "Per cent";
+		f.unit = "%";
+		f.decimals = 1;
+		f.n = n;
+		f.labels = labels;
+		f.x = x;
+		f.y = y;
+		f.cls = cls;
+		f.nlim = 101;
+		f.lim_x = lx;
+		f.lo95 = l95;
+		f.hi95 = h95;
+		f.lo998 = l998;
+		f.hi998 = h998;
+		f.target = target * 100;
+		f.highlight = highlight == (size_t)-1 ? CHART_NONE : highlight;
+		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
+		chart_funnel(h, &f, &err);
+		html_close(h);
+		free(ox);
+		free(oe);
+		free(work);
+	}
+	table_head(h, "Providers outside the 95% limits", cols);
+	for (size_t i = 0; i < n; i++) {
+		char a[64];
+
+		if (cls[i] == 0)
+			continue;
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+		html_link(h, "/org/", ob[i].org_code, NULL, labels[i]);
+		html_close(h);
+		snprintf(a, sizeof a, "%.10g", ob[i].numerator);
+		td(h, a);
+		snprintf(a, sizeof a, "%.10g", ob[i].denominator);
+		td(h, a);
+		snprintf(a, sizeof a, "%.1f%%", y[i]);
+		td(h, a);
+		td(h, cls[i] == 2 ? "above the 99.8% limit" : cls[i] == 1 ? "above the 95% limit"
+			  : cls[i] == -1 ? "below the 95% limit" : "below the 99.8% limit");
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+out:
+	free(x);
+	free(y);
+	free(cls);
+	free(labels);
+	free(ob);
+	free(orgs.o);
+	page_end(pg);
 }

@@ -17,6 +17,7 @@ struct web_config {
 	const char *db_path;
 	const char *home;    /* folder holding node_modules/ and web/ */
 	int quiet;           /* no access log */
+	int secure;          /* served over TLS behind a proxy: Secure cookies, HSTS */
 };
 
 struct web_server;

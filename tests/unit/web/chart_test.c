@@ -135,7 +135,7 @@ static double num_attr(const char *el, const char *attr)
  * bottom, and the last (highest) grid line the top. Returns 1 when found. */
 static int plot_box(const char *svg, double *left, double *right, double *top, double *bottom)
 {
-	const char *p = strstr(svg, "class=\"cu-chart-baseline\"");
+	const char *p = strstr(svg, "class=\"app-chart-baseline\"");
 
 	if (!p)
 		return 0;
@@ -143,7 +143,7 @@ static int plot_box(const char *svg, double *left, double *right, double *top, d
 	*right = num_attr(p, "x2");
 	*bottom = num_attr(p, "y1");
 	*top = NAN;
-	for (p = svg; (p = strstr(p, "class=\"cu-chart-grid\"")) != NULL; p++)
+	for (p = svg; (p = strstr(p, "class=\"app-chart-grid\"")) != NULL; p++)
 		*top = num_attr(p, "y1");
 	return *left < *right && *top < *bottom;
 }
@@ -392,19 +392,19 @@ static void xmr_twelve_points_well_formed(void)
 	/* No width or height: sized by the viewBox alone. */
 	CHECK(!strstr(b.p, "<svg xmlns=\"http://www.w3.org/2000/svg\" width"));
 	/* Twelve points and the legend's marker; whole values are written without decimals. */
-	CHECK_INT(count(b.p, "class=\"cu-pt cu-pt-common\""), 12 + 1);
+	CHECK_INT(count(b.p, "class=\"app-pt app-pt-common\""), 12 + 1);
 	CHECK_CONTAINS(b.p, "<title>2024-06: 10%: common cause variation</title>");
 	/* y axis: data 4..16, raw step 2.4, 5 gives 0..20, 5 ticks: 0, 5, 10, 15, 20. */
 	CHECK_CONTAINS(b.p, ">0</text>");
 	CHECK_CONTAINS(b.p, ">20</text>");
-	CHECK_INT(count(b.p, "class=\"cu-chart-tick\""), 5);
+	CHECK_INT(count(b.p, "class=\"app-chart-tick\""), 5);
 	/* Twelve month labels fit at this width: none is dropped. */
-	CHECK_INT(count(b.p, "class=\"cu-chart-xlabel\""), 12);
+	CHECK_INT(count(b.p, "class=\"app-chart-xlabel\""), 12);
 	/* A legend, the limits and the mean. */
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-legend\"");
+	CHECK_CONTAINS(b.p, "class=\"app-chart-legend\"");
 	CHECK_CONTAINS(b.p, ">Process limits</text>");
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-ucl\"");
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-mean\"");
+	CHECK_CONTAINS(b.p, "class=\"app-chart-ucl\"");
+	CHECK_CONTAINS(b.p, "class=\"app-chart-mean\"");
 	cu_buf_release(&b);
 }
 
@@ -473,14 +473,14 @@ static void xmr_nan_leaves_gap(void)
 	CHECK_INT(chart_xmr(&h, &c, NULL), 0);
 	CHECK(well_formed(b.p));
 	CHECK(no_nan(b.p));
-	p = strstr(b.p, "<path class=\"cu-chart-line\"");
+	p = strstr(b.p, "<path class=\"app-chart-line\"");
 	CHECK(p != NULL);
 	if (p && attr_of(p, "d", d, sizeof d)) {
 		/* M to point 0, lines to 1..4, a move past the gap to 6, lines to 7..11. */
 		CHECK_INT(count(d, "M"), 2);
 		CHECK_INT(count(d, "L"), 4 + 5);
 	}
-	CHECK_INT(count(b.p, "class=\"cu-pt "), 11 + 3); /* and three legend markers */
+	CHECK_INT(count(b.p, "class=\"app-pt "), 11 + 3); /* and three legend markers */
 	cu_buf_release(&b);
 }
 
@@ -505,10 +505,10 @@ static void xmr_point_classes_follow_flags(void)
 	CHECK(well_formed(b.p));
 	/* Each marker's class, colour and title come from its own flags; the legend's markers
 	 * carry the classes too, once each. */
-	CHECK_INT(count(b.p, "cu-pt cu-pt-improvement\""), 1 + 1);
-	CHECK_INT(count(b.p, "cu-pt cu-pt-concern\""), 2 + 1);
-	CHECK_INT(count(b.p, "cu-pt cu-pt-common\""), 9 + 1);
-	CHECK_INT(count(b.p, "cu-pt cu-pt-neither\""), 0);
+	CHECK_INT(count(b.p, "app-pt app-pt-improvement\""), 1 + 1);
+	CHECK_INT(count(b.p, "app-pt app-pt-concern\""), 2 + 1);
+	CHECK_INT(count(b.p, "app-pt app-pt-common\""), 9 + 1);
+	CHECK_INT(count(b.p, "app-pt app-pt-neither\""), 0);
 	/* A fractional value: decimals are one more than the axis step (5) needs. */
 	CHECK_CONTAINS(b.p, "<title>2024-07: 18.5%: special cause variation, improvement "
 			    "(outside the process limits)</title>");
@@ -517,9 +517,9 @@ static void xmr_point_classes_follow_flags(void)
 	CHECK_CONTAINS(b.p, "<title>2024-12: 10.0%: special cause variation, concern "
 			    "(a run on one side of the mean, a trend)</title>");
 	/* Improvement is blue (a circle), concern amber (a square). */
-	CHECK_CONTAINS(b.p, "class=\"cu-pt cu-pt-improvement\" fill=\"#289de0\"");
+	CHECK_CONTAINS(b.p, "class=\"app-pt app-pt-improvement\" fill=\"#289de0\"");
 	CHECK_CONTAINS(b.p, "<rect x=");
-	CHECK_CONTAINS(b.p, "class=\"cu-pt cu-pt-concern\" fill=\"#fab428\"");
+	CHECK_CONTAINS(b.p, "class=\"app-pt app-pt-concern\" fill=\"#fab428\"");
 	cu_buf_release(&b);
 
 	/* With no direction the same flags are "neither": purple diamonds. */
@@ -527,8 +527,8 @@ static void xmr_point_classes_follow_flags(void)
 	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
 	html_init_fragment(&h, &b);
 	CHECK_INT(chart_xmr(&h, &c, NULL), 0);
-	CHECK_INT(count(b.p, "cu-pt cu-pt-neither\" fill=\"#361475\""), 3 + 1);
-	CHECK_INT(count(b.p, "cu-pt-improvement"), 0);
+	CHECK_INT(count(b.p, "app-pt app-pt-neither\" fill=\"#361475\""), 3 + 1);
+	CHECK_INT(count(b.p, "app-pt-improvement"), 0);
 	CHECK_CONTAINS(b.p, "neither improvement nor concern (high)");
 	CHECK_CONTAINS(b.p, "neither improvement nor concern (low)");
 	cu_buf_release(&b);
@@ -557,17 +557,17 @@ static void xmr_limits_split_at_breaks(void)
 	html_init_fragment(&h, &b);
 	CHECK_INT(chart_xmr(&h, &c, NULL), 0);
 	CHECK(well_formed(b.p));
-	p = strstr(b.p, "class=\"cu-chart-mean\"");
+	p = strstr(b.p, "class=\"app-chart-mean\"");
 	CHECK(p != NULL);
 	if (p && attr_of(p, "d", d, sizeof d))
 		CHECK_INT(count(d, "M"), 3); /* three segments, never joined */
-	p = strstr(b.p, "class=\"cu-chart-line\"");
+	p = strstr(b.p, "class=\"app-chart-line\"");
 	if (p && attr_of(p, "d", d, sizeof d))
 		CHECK_INT(count(d, "M"), 1); /* the data line itself runs through */
-	CHECK_INT(count(b.p, "class=\"cu-chart-break\""), 2);
+	CHECK_INT(count(b.p, "class=\"app-chart-break\""), 2);
 	CHECK_CONTAINS(b.p, "<title>Rebased from 2024-08: new pathway</title>");
 	CHECK_CONTAINS(b.p, "<title>Rebased from 2024-12</title>");
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-target\"");
+	CHECK_CONTAINS(b.p, "class=\"app-chart-target\"");
 	CHECK_CONTAINS(b.p, ">Target</text>");
 	CHECK_CONTAINS(b.p, "Target 15%. Rebased 2 times.</desc>");
 	cu_buf_release(&b);
@@ -602,12 +602,12 @@ static void xmr_zero_points_and_equal_values(void)
 	CHECK_INT(chart_xmr(&h, &c, NULL), 0);
 	CHECK(well_formed(b.p));
 	CHECK(no_nan(b.p));
-	CHECK_INT(count(b.p, "class=\"cu-pt cu-pt-common\""), 5 + 1);
+	CHECK_INT(count(b.p, "class=\"app-pt app-pt-common\""), 5 + 1);
 	/* 7 widens to 6.3 .. 7.7, whose ticks are 6 .. 8 by 0.5: the points sit mid-plot. */
 	CHECK(plot_box(b.p, &left, &right, &top, &bottom));
 	{
-		const char *p = strstr(b.p, "class=\"cu-chart-points\"");
-		const char *end = p ? strstr(p, "class=\"cu-chart-legend\"") : NULL;
+		const char *p = strstr(b.p, "class=\"app-chart-points\"");
+		const char *end = p ? strstr(p, "class=\"app-chart-legend\"") : NULL;
 		size_t seen = 0;
 
 		for (; p && (p = strstr(p, "<circle ")) != NULL && p < end; p++, seen++)
@@ -628,7 +628,7 @@ static void xmr_zero_points_and_equal_values(void)
 	CHECK(no_nan(b.p));
 	CHECK(plot_box(b.p, &left, &right, &top, &bottom));
 	{
-		const char *p = strstr(b.p, "class=\"cu-chart-points\"");
+		const char *p = strstr(b.p, "class=\"app-chart-points\"");
 
 		CHECK_NEAR(num_attr(p ? strstr(p, "<circle ") : NULL, "cx"), (left + right) / 2,
 			   1e-9);
@@ -643,7 +643,7 @@ static void xmr_zero_points_and_equal_values(void)
 	CHECK_INT(chart_xmr(&h, &c, NULL), 0);
 	CHECK(well_formed(b.p));
 	CHECK(no_nan(b.p));
-	CHECK(!strstr(b.p, "class=\"cu-chart-line\""));
+	CHECK(!strstr(b.p, "class=\"app-chart-line\""));
 	CHECK_CONTAINS(b.p, ">No data</text>");
 	cu_buf_release(&b);
 }
@@ -756,8 +756,8 @@ static void xmr_thins_labels_without_overlap(void)
 	CHECK(no_nan(b.p));
 	/* Well under the page cap: a page can hold a dozen such charts. */
 	CHECK(b.n < CU_MAX_PAGE_BYTES / 12);
-	CHECK_INT(count(b.p, "class=\"cu-pt "), N + 3);
-	for (const char *p = b.p; (p = strstr(p, "<text class=\"cu-chart-xlabel\"")) != NULL; p++) {
+	CHECK_INT(count(b.p, "class=\"app-pt "), N + 3);
+	for (const char *p = b.p; (p = strstr(p, "<text class=\"app-chart-xlabel\"")) != NULL; p++) {
 		char xs[32];
 		double x;
 
@@ -876,21 +876,21 @@ static void funnel_draws_classes_and_highlight(void)
 	CHECK(well_formed(b.p));
 	CHECK(no_nan(b.p));
 	/* Units (plus one legend marker each). */
-	CHECK_INT(count(b.p, "cu-pt cu-pt-within\""), 3 + 1);
-	CHECK_INT(count(b.p, "cu-pt cu-pt-outside998\""), 1 + 1);
-	CHECK_INT(count(b.p, "cu-pt cu-pt-outside95 cu-pt-highlight\""), 1);
-	CHECK_INT(count(b.p, "cu-pt-highlight\""), 1);
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-highlight-ring\"");
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-highlight-label\"");
+	CHECK_INT(count(b.p, "app-pt app-pt-within\""), 3 + 1);
+	CHECK_INT(count(b.p, "app-pt app-pt-outside998\""), 1 + 1);
+	CHECK_INT(count(b.p, "app-pt app-pt-outside95 app-pt-highlight\""), 1);
+	CHECK_INT(count(b.p, "app-pt-highlight\""), 1);
+	CHECK_CONTAINS(b.p, "class=\"app-chart-highlight-ring\"");
+	CHECK_CONTAINS(b.p, "class=\"app-chart-highlight-label\"");
 	CHECK_CONTAINS(b.p, ">Trust D</text>");
 	CHECK(!strstr(b.p, "<script"));
 	CHECK_CONTAINS(b.p, "<title>&lt;script&gt;alert(1)&lt;/script&gt;: 1.40 (Expected deaths "
 			    "120.0): above the 99.8% limit</title>");
 	CHECK_CONTAINS(b.p, "Trust &quot;C&quot;");
 	/* Two curves for each level, the 95% dashed; the centre line. */
-	CHECK_INT(count(b.p, "class=\"cu-chart-limit95\""), 2);
-	CHECK_INT(count(b.p, "class=\"cu-chart-limit998\""), 2);
-	CHECK_CONTAINS(b.p, "class=\"cu-chart-centre\"");
+	CHECK_INT(count(b.p, "class=\"app-chart-limit95\""), 2);
+	CHECK_INT(count(b.p, "class=\"app-chart-limit998\""), 2);
+	CHECK_CONTAINS(b.p, "class=\"app-chart-centre\"");
 	CHECK_CONTAINS(b.p, "<desc id=\"shmi-desc\">Funnel plot of 5 units by Expected deaths. "
 			    "Centre line 1.00. 1 outside the 99.8% limits, 1 outside the 95% "
 			    "limits only, 3 within the 95% limits. Trust D: 0.85, below the 95% "
@@ -915,7 +915,7 @@ static void funnel_clips_limits_to_plot(void)
 	html_init_fragment(&h, &b);
 	CHECK_INT(chart_funnel(&h, &t.f, NULL), 0);
 	CHECK(plot_box(b.p, &left, &right, &top, &bottom));
-	for (p = b.p; (p = strstr(p, "class=\"cu-chart-limit")) != NULL; p++) {
+	for (p = b.p; (p = strstr(p, "class=\"app-chart-limit")) != NULL; p++) {
 		char d[8192];
 		const char *q;
 
@@ -936,8 +936,8 @@ static void funnel_clips_limits_to_plot(void)
 	}
 	CHECK(coords > 20);
 	/* The upper 99.8% curve enters through the top: its first point is on the top edge. */
-	p = strstr(b.p, "class=\"cu-chart-limit998\"");
-	p = p ? strstr(p + 1, "class=\"cu-chart-limit998\"") : NULL;
+	p = strstr(b.p, "class=\"app-chart-limit998\"");
+	p = p ? strstr(p + 1, "class=\"app-chart-limit998\"") : NULL;
 	CHECK(p && attr_of(p, "d", a, sizeof a));
 	if (p && attr_of(p, "d", a, sizeof a)) {
 		char *end;
@@ -985,7 +985,7 @@ static void funnel_empty_and_bad_input(void)
 	t.y[0] = NAN;
 	CHECK_INT(chart_funnel(&h, &t.f, NULL), 0);
 	CHECK(well_formed(b.p));
-	CHECK_INT(count(b.p, "cu-pt cu-pt-within\""), 2 + 1);
+	CHECK_INT(count(b.p, "app-pt app-pt-within\""), 2 + 1);
 	cu_buf_release(&b);
 }
 
@@ -1006,11 +1006,11 @@ static void sparkline_marks_last_and_says_direction(void)
 	CHECK(no_nan(b.p));
 	CHECK_CONTAINS(b.p, "aria-label=\"A&amp;E &lt;4h&gt;: latest 72.3%, up from 70.1%\"");
 	CHECK_CONTAINS(b.p, "role=\"img\"");
-	CHECK_INT(count(b.p, "class=\"cu-spark-last\""), 1);
+	CHECK_INT(count(b.p, "class=\"app-spark-last\""), 1);
 	/* The last point sits at the right end of the line. */
-	p = strstr(b.p, "class=\"cu-spark-last\"");
+	p = strstr(b.p, "class=\"app-spark-last\"");
 	CHECK(p && attr_of(p, "cx", d, sizeof d) && strcmp(d, "77") == 0);
-	p = strstr(b.p, "class=\"cu-spark-line\"");
+	p = strstr(b.p, "class=\"app-spark-line\"");
 	CHECK(p && attr_of(p, "d", d, sizeof d) && count(d, "M") == 2);
 	cu_buf_reset(&b);
 
@@ -1033,7 +1033,7 @@ static void sparkline_marks_last_and_says_direction(void)
 		html_init_fragment(&h, &b);
 		CHECK_INT(chart_sparkline(&h, "s", none, 2, NULL, -1, NULL), 0);
 		CHECK_CONTAINS(b.p, "aria-label=\"s: no data\"");
-		CHECK(!strstr(b.p, "cu-spark-last"));
+		CHECK(!strstr(b.p, "app-spark-last"));
 		CHECK(well_formed(b.p));
 		cu_buf_reset(&b);
 		html_init_fragment(&h, &b);
@@ -1056,19 +1056,19 @@ static void icons_distinguishable_without_colour(void)
 		enum stats_polarity p;
 		const char *cls, *mark, *title;
 	} cases[] = {
-		{ STATS_VAR_COMMON, STATS_HIGHER_BETTER, "cu-icon-common", "cu-icon-wave",
+		{ STATS_VAR_COMMON, STATS_HIGHER_BETTER, "app-icon-common", "app-icon-wave",
 		  "Common cause variation" },
-		{ STATS_VAR_IMPROVEMENT, STATS_HIGHER_BETTER, "cu-icon-improvement-high",
+		{ STATS_VAR_IMPROVEMENT, STATS_HIGHER_BETTER, "app-icon-improvement-high",
 		  ">I</text>", "improvement, high values" },
-		{ STATS_VAR_IMPROVEMENT, STATS_LOWER_BETTER, "cu-icon-improvement-low", ">I</text>",
+		{ STATS_VAR_IMPROVEMENT, STATS_LOWER_BETTER, "app-icon-improvement-low", ">I</text>",
 		  "improvement, low values" },
-		{ STATS_VAR_CONCERN, STATS_HIGHER_BETTER, "cu-icon-concern-low", ">C</text>",
+		{ STATS_VAR_CONCERN, STATS_HIGHER_BETTER, "app-icon-concern-low", ">C</text>",
 		  "concern, low values" },
-		{ STATS_VAR_CONCERN, STATS_LOWER_BETTER, "cu-icon-concern-high", ">C</text>",
+		{ STATS_VAR_CONCERN, STATS_LOWER_BETTER, "app-icon-concern-high", ">C</text>",
 		  "concern, high values" },
-		{ STATS_VAR_NEITHER_HIGH, STATS_NO_DIRECTION, "cu-icon-neither-high", ">N</text>",
+		{ STATS_VAR_NEITHER_HIGH, STATS_NO_DIRECTION, "app-icon-neither-high", ">N</text>",
 		  "neither improvement nor concern, high values" },
-		{ STATS_VAR_NEITHER_LOW, STATS_NO_DIRECTION, "cu-icon-neither-low", ">N</text>",
+		{ STATS_VAR_NEITHER_LOW, STATS_NO_DIRECTION, "app-icon-neither-low", ">N</text>",
 		  "neither improvement nor concern, low values" },
 	};
 	struct cu_buf b;
@@ -1087,9 +1087,9 @@ static void icons_distinguishable_without_colour(void)
 		CHECK_CONTAINS(b.p, "<title>");
 		/* High and low differ by the arrow, not by colour. */
 		if (strstr(cases[i].cls, "-high"))
-			CHECK_CONTAINS(b.p, "cu-icon-up");
+			CHECK_CONTAINS(b.p, "app-icon-up");
 		if (strstr(cases[i].cls, "-low"))
-			CHECK_CONTAINS(b.p, "cu-icon-down");
+			CHECK_CONTAINS(b.p, "app-icon-down");
 	}
 	cu_buf_reset(&b);
 	html_init_fragment(&h, &b);
@@ -1100,9 +1100,9 @@ static void icons_distinguishable_without_colour(void)
 	CHECK_INT(b.n, 0);
 
 	{
-		static const char *const want[] = { "cu-icon-no-target", "cu-icon-pass",
-						    "cu-icon-fail", "cu-icon-hit-miss" };
-		static const char *const mark[] = { "cu-icon-dash", ">P</text>", ">F</text>",
+		static const char *const want[] = { "app-icon-no-target", "app-icon-pass",
+						    "app-icon-fail", "app-icon-hit-miss" };
+		static const char *const mark[] = { "app-icon-dash", ">P</text>", ">F</text>",
 						    ">?</text>" };
 
 		for (int a = STATS_ASSURE_NONE; a <= STATS_ASSURE_HIT_MISS; a++) {

@@ -1,0 +1,406 @@
+/* Series, charts and the needs-attention ranking for the pages; see analysis.h. */
+#include "web/analysis.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "model/period.h"
+#include "stats/funnel.h"
+#include "stats/stats.h"
+
+enum stats_polarity analysis_polarity(const struct store_indicator *ind)
+{
+	return ind->polarity == MODEL_POLARITY_HIGHER_BETTER  ? STATS_HIGHER_BETTER
+	       : ind->polarity == MODEL_POLARITY_LOWER_BETTER ? STATS_LOWER_BETTER
+							      : STATS_NO_DIRECTION;
+}
+
+struct obs_vec {
+	size_t n, cap;
+	struct store_obs *o;
+};
+
+static int keep_obs(void *arg, const struct store_obs *o)
+{
+	struct obs_vec *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
+	}
+	v->o[v->n++] = *o;
+	return 0;
+}
+
+void series_free(struct series *sr)
+{
+	free(sr->obs);
+	free(sr->value);
+	free(sr->label);
+	free(sr->flags);
+	free(sr->mean);
+	free(sr->lcl);
+	free(sr->ucl);
+	memset(sr, 0, sizeof *sr);
+}
+
+int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
+		const struct store_indicator *ind, const char *as_of, struct series *out,
+		struct cu_err *err)
+{
+	struct obs_vec v = { 0 };
+	size_t n, m = 0, *idx;
+	double *x;
+	unsigned char *fl;
+	struct stats_xmr_opts o;
+	struct stats_xmr_segment seg;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, keep_obs, &v, err))) {
+		free(v.o);
+		return rc;
+	}
+	n = v.n;
+	out->n = n;
+	out->obs = v.o;
+	out->value = xcalloc(n + 1, sizeof *out->value);
+	out->label = xcalloc(n + 1, sizeof *out->label);
+	out->flags = xcalloc(n + 1, 1);
+	out->mean = xcalloc(n + 1, sizeof *out->mean);
+	out->lcl = xcalloc(n + 1, sizeof *out->lcl);
+	out->ucl = xcalloc(n + 1, sizeof *out->ucl);
+	out->polarity = analysis_polarity(ind);
+	out->target = ind->has_target ? ind->target : NAN;
+	for (size_t i = 0; i < n; i++) {
+		const struct store_obs *ob = &v.o[i];
+
+		out->value[i] = ob->status == MODEL_OBS_OK && ob->has_value ? ob->value : NAN;
+		model_period_label(ob->period_start, ob->grain, out->label[i]);
+		out->mean[i] = out->lcl[i] = out->ucl[i] = NAN;
+		if (isfinite(out->value[i]))
+			m++;
+	}
+	if (m < 2)
+		return 0;
+	/* The chart runs over the periods that have a value; gaps are left out of it. */
+	x = xmalloc(m * sizeof *x);
+	fl = xmalloc(m);
+	idx = xmalloc(m * sizeof *idx);
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(out->value[i])) {
+			idx[m] = i;
+			x[m++] = out->value[i];
+		}
+	stats_xmr_defaults(&o);
+	o.polarity = out->polarity;
+	o.target = out->target;
+	if (stats_xmr(x, m, &o, &seg, 1, fl, &out->xmr) == STATS_OK) {
+		out->has_chart = 1;
+		for (size_t k = 0; k < m; k++) {
+			out->flags[idx[k]] = fl[k];
+			out->mean[idx[k]] = seg.mean;
+			out->lcl[idx[k]] = seg.lcl;
+			out->ucl[idx[k]] = seg.ucl;
+		}
+	}
+	free(x);
+	free(fl);
+	free(idx);
+	return 0;
+}
+
+/* ---- catalogue ---- */
+
+struct ind_vec {
+	size_t n, cap;
+	struct store_indicator *v;
+};
+
+static int keep_ind(void *arg, const struct store_indicator *ind)
+{
+	struct ind_vec *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 32;
+		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+	}
+	v->v[v->n++] = *ind;
+	return 0;
+}
+
+int catalogue_load(struct store *s, const struct cu_actor *a, struct store_indicator **out,
+		   size_t *n, struct cu_err *err)
+{
+	struct ind_vec v = { 0 };
+	int rc = store_indicator_list(s, a, keep_ind, &v, err);
+
+	if (rc) {
+		free(v.v);
+		return rc;
+	}
+	*out = v.v;
+	*n = v.n;
+	return 0;
+}
+
+const struct store_indicator *catalogue_find(const struct store_indicator *v, size_t n,
+					     const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].code, code) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* ---- ranking ---- */
+
+struct org_vec {
+	size_t n, cap;
+	struct store_org *o;
+};
+
+static int keep_provider(void *arg, const struct store_org *o)
+{
+	struct org_vec *v = arg;
+
+	if (o->kind != MODEL_ORG_PROVIDER)
+		return 0;
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
+	}
+	v->o[v->n++] = *o;
+	return 0;
+}
+
+static void add_reason(struct ranked *rk, const struct store_indicator *ind, const char *rules,
+		       const char *since, int weight)
+{
+	struct reason *r;
+
+	rk->reason = xrealloc(rk->reason, (rk->nreason + 1) * sizeof *rk->reason);
+	r = &rk->reason[rk->nreason++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->indicator, sizeof r->indicator, "%s", ind->code);
+	snprintf(r->title, sizeof r->title, "%s", ind->title);
+	r->domain = ind->domain;
+	snprintf(r->rules, sizeof r->rules, "%s", rules);
+	snprintf(r->since, sizeof r->since, "%s", since);
+	r->weight = weight;
+	rk->score += weight;
+	rk->per_domain[ind->domain] += weight;
+}
+
+static void rule_words(unsigned f, char *out, size_t n)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	if (f & STATS_XMR_OUTSIDE)
+		w += (size_t)snprintf(out + w, n - w, "%sbeyond the limits", w ? ", " : "");
+	if ((f & STATS_XMR_SHIFT) && w < n)
+		w += (size_t)snprintf(out + w, n - w, "%sshift", w ? ", " : "");
+	if ((f & STATS_XMR_TREND) && w < n)
+		w += (size_t)snprintf(out + w, n - w, "%strend", w ? ", " : "");
+	if ((f & STATS_XMR_TWO3) && w < n)
+		snprintf(out + w, n - w, "%stwo of three near a limit", w ? ", " : "");
+}
+
+/* A special-cause concern at the series' latest value: the rules, and since when. */
+static void spc_reason(struct ranked *rk, const struct store_indicator *ind,
+		       const struct series *sr)
+{
+	size_t last = sr->n, first;
+	char rules[64];
+
+	while (last > 0 && !isfinite(sr->value[last - 1]))
+		last--;
+	if (!sr->has_chart || last == 0 ||
+	    stats_xmr_variation(sr->flags[last - 1], sr->polarity) != STATS_VAR_CONCERN)
+		return;
+	first = last - 1;
+	while (first > 0 && (!isfinite(sr->value[first - 1]) ||
+			     stats_xmr_variation(sr->flags[first - 1], sr->polarity) ==
+				     STATS_VAR_CONCERN))
+		first--;
+	while (!isfinite(sr->value[first]))
+		first++;
+	rule_words(sr->flags[last - 1], rules, sizeof rules);
+	add_reason(rk, ind, rules, sr->label[first],
+		   sr->flags[last - 1] & STATS_XMR_OUTSIDE ? 2 : 1);
+}
+
+/* The latest observation of each provider for one proportion indicator. */
+struct latest_prop {
+	bool has;
+	struct store_obs o;
+};
+
+static void funnel_reasons(struct ranked *rk, size_t np, const struct store_indicator *ind,
+			   const struct latest_prop *lp)
+{
+	const char *period = "";
+	double num = 0, den = 0, target;
+	char label[16];
+	enum stats_polarity pol = analysis_polarity(ind);
+	struct stats_funnel_od od;
+	bool adjusted = false;
+
+	if (pol == STATS_NO_DIRECTION)
+		return;
+	for (size_t i = 0; i < np; i++)
+		if (lp[i].has && strcmp(lp[i].o.period_start, period) > 0)
+			period = lp[i].o.period_start;
+	for (size_t i = 0; i < np; i++)
+		if (lp[i].has && strcmp(lp[i].o.period_start, period) == 0) {
+			num += lp[i].o.numerator;
+			den += lp[i].o.denominator;
+		}
+	if (!(den > 0))
+		return;
+	target = num / den;
+	/* Overdispersed (phi > 1, the usual case for large denominators): widen the limits. */
+	{
+		double *o = xmalloc((np + 1) * sizeof *o), *e = xmalloc((np + 1) * sizeof *e);
+		double *work = xmalloc((np + 1) * sizeof *work);
+		size_t m = 0;
+
+		for (size_t i = 0; i < np; i++)
+			if (lp[i].has && strcmp(lp[i].o.period_start, period) == 0) {
+				o[m] = lp[i].o.numerator;
+				e[m++] = lp[i].o.denominator;
+			}
+		if (m >= 3 && target > 0 && target < 1 &&
+		    stats_funnel_od_estimate(o, e, m, STATS_FUNNEL_OD_PROP, target, 0.1, NULL, NULL,
+					     work, m, &od) == STATS_OK && od.phi > 1)
+			adjusted = true;
+		free(o);
+		free(e);
+		free(work);
+	}
+	for (size_t i = 0; i < np; i++) {
+		static const double levels[2] = { 0.95, 0.998 };
+		struct stats_funnel_limits lim[2];
+		int cls;
+
+		if (!lp[i].has || strcmp(lp[i].o.period_start, period) != 0)
+			continue;
+		if (adjusted) {
+			if (stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, lp[i].o.denominator,
+						   od.tau2, 0.95, &lim[0]) != STATS_OK ||
+			    stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, lp[i].o.denominator,
+						   od.tau2, 0.998, &lim[1]) != STATS_OK ||
+			    stats_funnel_classify(lp[i].o.numerator / lp[i].o.denominator, lim, 2,
+						  &cls) != STATS_OK)
+				continue;
+		} else if (stats_funnel_prop_classify(lp[i].o.numerator, lp[i].o.denominator,
+						      target, levels, 2, STATS_FUNNEL_PROP_WILSON,
+						      &cls) != STATS_OK) {
+			continue;
+		}
+		if ((pol == STATS_HIGHER_BETTER && cls < 0) || (pol == STATS_LOWER_BETTER && cls > 0)) {
+			int outer = cls == 2 || cls == -2;
+			char what[64];
+
+			snprintf(what, sizeof what, "%s the %s funnel limit%s",
+				 cls > 0 ? "above" : "below", outer ? "99.8%" : "95%",
+				 adjusted ? " (overdispersed)" : "");
+			add_reason(&rk[i], ind, what,
+				   model_period_label(lp[i].o.period_start, lp[i].o.grain, label),
+				   outer ? 2 : 1);
+		}
+	}
+}
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->score != y->score)
+		return y->score - x->score;
+	return strcmp(x->org.name, y->org.name);
+}
+
+int ranking_build(struct store *s, const struct cu_actor *a, int domain, const char *service,
+		  struct ranking *out, struct cu_err *err)
+{
+	struct org_vec orgs = { 0 };
+	struct store_indicator *cat = NULL;
+	size_t ncat = 0, np;
+	struct ranked *rk;
+	struct latest_prop *lp;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_org_list(s, a, keep_provider, &orgs, err)) ||
+	    (rc = catalogue_load(s, a, &cat, &ncat, err))) {
+		free(orgs.o);
+		free(cat);
+		return rc;
+	}
+	np = orgs.n;
+	rk = xcalloc(np + 1, sizeof *rk);
+	lp = xcalloc((np + 1) * (ncat + 1), sizeof *lp);
+	for (size_t i = 0; i < np && !rc; i++) {
+		struct obs_vec latest = { 0 };
+
+		rk[i].org = orgs.o[i];
+		if ((rc = store_obs_latest(s, a, orgs.o[i].id, NULL, keep_obs, &latest, err)))
+			break;
+		for (size_t k = 0; k < latest.n && !rc; k++) {
+			const struct store_obs *o = &latest.o[k];
+			const struct store_indicator *ind = catalogue_find(cat, ncat,
+									   o->indicator_code);
+			struct series sr;
+			size_t c;
+
+			if (!ind || (domain >= 0 && (int)ind->domain != domain) ||
+			    (service && *service && strcmp(ind->service, service) != 0))
+				continue;
+			c = (size_t)(ind - cat);
+			if (ind->measure == MODEL_MEASURE_PROPORTION && o->status == MODEL_OBS_OK &&
+			    o->has_numerator && o->has_denominator && o->denominator > 0) {
+				lp[c * np + i].has = true;
+				lp[c * np + i].o = *o;
+			}
+			if ((rc = series_load(s, a, orgs.o[i].id, ind, NULL, &sr, err)))
+				break;
+			spc_reason(&rk[i], ind, &sr);
+			series_free(&sr);
+		}
+		free(latest.o);
+	}
+	for (size_t c = 0; c < ncat && !rc; c++)
+		if (cat[c].measure == MODEL_MEASURE_PROPORTION)
+			funnel_reasons(rk, np, &cat[c], lp + c * np);
+	free(lp);
+	free(cat);
+	free(orgs.o);
+	if (rc) {
+		for (size_t i = 0; i < np; i++)
+			free(rk[i].reason);
+		free(rk);
+		return rc;
+	}
+	qsort(rk, np, sizeof *rk, cmp_rank);
+	out->providers = np;
+	out->r = rk;
+	while (out->n < np && rk[out->n].score > 0)
+		out->n++;
+	for (size_t i = out->n; i < np; i++)
+		free(rk[i].reason);
+	return 0;
+}
+
+void ranking_free(struct ranking *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->r[i].reason);
+	free(r->r);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,87 @@
+/*
+ * What the pages show, computed from the store with the actor's access: an indicator's series
+ * with its Making Data Count chart, and the ranking of providers that need attention. Pages
+ * and the JSON API both call these, so they always agree. The ranking is the one source the
+ * surveillance issue will replace; nothing else depends on how it is made.
+ */
+#ifndef CU_WEB_ANALYSIS_H
+#define CU_WEB_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "stats/spc.h"
+#include "store/store.h"
+
+/* One organisation's series of one indicator, with its XmR chart. */
+struct series {
+	size_t n;
+	struct store_obs *obs;      /* N observations in period order */
+	double *value;              /* N values; NaN where suppressed or missing */
+	char (*label)[16];          /* N period labels ("Apr 2016") */
+	unsigned char *flags;       /* N STATS_XMR_* flags (0 where there is no chart) */
+	double *mean, *lcl, *ucl;   /* N per point, NaN where there is no chart */
+	struct stats_xmr_result xmr;
+	int has_chart;              /* at least 2 values: a chart was computed */
+	enum stats_polarity polarity;
+	double target;              /* NaN when none */
+};
+
+enum stats_polarity analysis_polarity(const struct store_indicator *ind);
+
+/*
+ * Load the series of indicator IND for organisation ORG_ID as known at AS_OF (NULL: now) and
+ * compute its XmR chart (Making Data Count defaults: screening on, shift 7, trend 7). Missing
+ * and suppressed periods stay in the series as gaps and are left out of the chart. Free with
+ * series_free. Errors as store_obs_series (CU_EDENIED for an organisation not visible).
+ */
+int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
+		const struct store_indicator *ind, const char *as_of, struct series *out,
+		struct cu_err *err);
+void series_free(struct series *sr);
+
+/* Why a provider needs attention: one indicator, one finding. */
+struct reason {
+	char indicator[CU_MAX_CODE + 1];
+	char title[CU_MAX_NAME + 1];
+	enum model_domain domain;
+	char rules[64];    /* e.g. "beyond the limits, shift" or "above the 99.8% funnel limit" */
+	char since[16];    /* period label of the first point of the current finding */
+	int weight;        /* 2 for a special-cause concern beyond the limits or a 99.8% funnel
+			    * outlier, 1 for other findings */
+};
+
+struct ranked {
+	struct store_org org;
+	int score;         /* sum of the reasons' weights */
+	size_t nreason;
+	struct reason *reason;
+	int per_domain[MODEL_DOMAIN__MAX];
+};
+
+struct ranking {
+	size_t n;
+	struct ranked *r;  /* providers with at least one reason, highest score first */
+	size_t providers;  /* providers looked at */
+};
+
+/*
+ * Rank the providers A may see: for each indicator with data, a special-cause concern at its
+ * latest point (Making Data Count XmR, the indicator's polarity), and a funnel outlier on the
+ * worse side at the latest period shared by the providers (proportions: 95% and 99.8% limits
+ * around the pooled proportion of all providers A may see; Wilson score limits, or, when the
+ * providers are overdispersed (phi > 1 on the arcsine scale, 10% winsorised), limits widened
+ * by the random-effects tau^2, as a funnel of large denominators needs). DOMAIN (-1: all) and SERVICE
+ * (NULL or "": all) filter the indicators. Free with ranking_free.
+ */
+int ranking_build(struct store *s, const struct cu_actor *a, int domain, const char *service,
+		  struct ranking *out, struct cu_err *err);
+void ranking_free(struct ranking *r);
+
+/* All indicators of the catalogue (readable by any signed-in role). Free with free(). */
+int catalogue_load(struct store *s, const struct cu_actor *a, struct store_indicator **out,
+		   size_t *n, struct cu_err *err);
+const struct store_indicator *catalogue_find(const struct store_indicator *v, size_t n,
+					     const char *code);
+
+#endif

@@ -1,0 +1,378 @@
+/* The application's router, session handling and page layout; see app.h. */
+#include "web/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+/* Who may open a page at all; what they then see is the store's decision. */
+enum need {
+	NEED_NONE,   /* anyone, the public included */
+	NEED_SIGNED, /* anyone signed in */
+	NEED_SUBMIT, /* roles that may submit data: administrators, commissioners, providers */
+	NEED_ADMIN,  /* administrators */
+};
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/" separated; "*" captures one segment */
+	enum need need;
+	bool api;            /* JSON answers, problem details on errors */
+	void (*fn)(struct page *pg);
+};
+
+static const struct route routes[] = {
+	{ "GET", "/", NEED_NONE, false, page_home },
+	{ "GET", "/sign-in", NEED_NONE, false, page_signin_form },
+	{ "POST", "/sign-in", NEED_NONE, false, page_signin },
+	{ "POST", "/sign-out", NEED_SIGNED, false, page_signout },
+	{ "GET", "/providers", NEED_SIGNED, false, page_providers },
+	{ "GET", "/org/*", NEED_SIGNED, false, page_provider },
+	{ "GET", "/org/*/indicator/*", NEED_SIGNED, false, page_indicator },
+	{ "GET", "/indicator/*", NEED_SIGNED, false, page_funnel },
+	{ "GET", "/imports", NEED_SUBMIT, false, page_imports },
+	{ "POST", "/imports", NEED_SUBMIT, false, page_import_upload },
+	{ "GET", "/admin/users", NEED_ADMIN, false, page_admin_users },
+	{ "POST", "/admin/users", NEED_ADMIN, false, page_admin_user_add },
+	{ "GET", "/admin/organisations", NEED_ADMIN, false, page_admin_orgs },
+	{ "GET", "/admin/relationships", NEED_ADMIN, false, page_admin_relationships },
+	{ "POST", "/admin/relationships", NEED_ADMIN, false, page_admin_relationship_add },
+	{ "GET", "/admin/catalogue", NEED_ADMIN, false, page_admin_catalogue },
+	{ "GET", "/api/v1/providers", NEED_SIGNED, true, api_providers },
+	{ "GET", "/api/v1/org/*", NEED_SIGNED, true, api_provider },
+	{ "GET", "/api/v1/org/*/indicator/*", NEED_SIGNED, true, api_series },
+};
+
+const char *web_query(const struct web_request *r, const char *key)
+{
+	for (int i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].key, key) == 0)
+			return r->query[i].value;
+	return NULL;
+}
+
+const char *web_form(const struct web_request *r, const char *key)
+{
+	for (int i = 0; i < r->nform; i++)
+		if (strcmp(r->form[i].key, key) == 0)
+			return r->form[i].value;
+	return NULL;
+}
+
+/*
+ * Match PATH against PATTERN, capturing "*" segments into ARG (pointing into COPY, a
+ * writable copy of PATH). A captured segment is never empty and never "." or "..".
+ */
+static bool match(const char *pattern, const char *path, char *copy, size_t ncopy,
+		  const char **arg)
+{
+	char *seg[8];
+	const char *p = pattern + 1;
+	int ns = 0, na = 0, i = 0;
+
+	if (strcmp(pattern, "/") == 0)
+		return strcmp(path, "/") == 0;
+	if (path[0] != '/' || strlen(path) >= ncopy)
+		return false;
+	memcpy(copy, path + 1, strlen(path)); /* the NUL included */
+	for (char *q = copy;;) {
+		char *e = strchr(q, '/');
+
+		if (ns == 8)
+			return false;
+		seg[ns++] = q;
+		if (!e)
+			break;
+		*e = '\0';
+		q = e + 1;
+	}
+	while (*p) {
+		const char *pe = strchr(p, '/');
+		size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+
+		if (i == ns)
+			return false;
+		if (pl == 1 && *p == '*') {
+			if (!*seg[i] || strcmp(seg[i], ".") == 0 || strcmp(seg[i], "..") == 0 ||
+			    na == 4)
+				return false;
+			arg[na++] = seg[i];
+		} else if (strlen(seg[i]) != pl || strncmp(seg[i], p, pl) != 0) {
+			return false;
+		}
+		i++;
+		p = pe ? pe + 1 : p + pl;
+	}
+	return i == ns;
+}
+
+/* ---- layout ---- */
+
+void page_href(char *out, size_t n, const char *path, const char *segment, const char *suffix)
+{
+	struct cu_buf b;
+	char *s;
+
+	cu_buf_init(&b, n > 0 ? n - 1 : 0);
+	cu_buf_adds(&b, path);
+	if (segment)
+		html_url_segment(&b, segment);
+	if (suffix)
+		cu_buf_adds(&b, suffix);
+	s = b.p;
+	snprintf(out, n, "%s", s && !b.failed ? s : "/");
+	cu_buf_release(&b);
+}
+
+void page_csrf_field(struct page *pg)
+{
+	html_void(&pg->h, HTML_INPUT, HTML_ATTR_TYPE, "hidden", HTML_ATTR_NAME, "csrf",
+		  HTML_ATTR_VALUE, pg->csrf, -1);
+}
+
+static void nav_link(struct page *pg, const char *href, const char *text)
+{
+	html_open(&pg->h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-header__navigation-item", -1);
+	html_link(&pg->h, href, NULL, "nhsuk-header__navigation-link", text);
+	html_close(&pg->h);
+}
+
+void page_start(struct page *pg, const char *title)
+{
+	struct html *h = &pg->h;
+	enum model_role role = pg->actor.role;
+
+	html_open(h, HTML_HTML, HTML_ATTR_LANG, "en", -1);
+	html_open(h, HTML_HEAD, -1);
+	html_void(h, HTML_META, HTML_ATTR_CHARSET, "utf-8", -1);
+	html_void(h, HTML_META, HTML_ATTR_NAME, "viewport", HTML_ATTR_CONTENT,
+		  "width=device-width, initial-scale=1", -1);
+	html_open(h, HTML_TITLE, -1);
+	html_textf(h, "%s - custodian", title);
+	html_close(h);
+	html_void(h, HTML_LINK, HTML_ATTR_REL, "stylesheet", HTML_ATTR_HREF,
+		  "/assets/nhsuk-frontend-10.6.1.min.css", -1);
+	html_void(h, HTML_LINK, HTML_ATTR_REL, "stylesheet", HTML_ATTR_HREF, "/assets/app/app.css", -1);
+	html_close(h);
+	html_open(h, HTML_BODY, -1);
+	html_open(h, HTML_A, HTML_ATTR_HREF, "#main-content", HTML_ATTR_CLASS, "nhsuk-skip-link", -1);
+	html_text(h, "Skip to main content");
+	html_close(h);
+	html_open(h, HTML_HEADER, HTML_ATTR_CLASS, "nhsuk-header", HTML_ATTR_ROLE, "banner", -1);
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-header__container nhsuk-width-container", -1);
+	html_link(h, "/", NULL, "nhsuk-header__service-name app-service-name", "custodian");
+	html_elem(h, HTML_SPAN, "app-header-tagline", "Commissioning for quality");
+	if (pg->ss) {
+		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-account", -1);
+		html_open(h, HTML_SPAN, HTML_ATTR_CLASS, "app-account__user", -1);
+		html_textf(h, "%s (%s)", pg->ss->user.display_name[0] ? pg->ss->user.display_name
+								   : pg->ss->user.username,
+			   model_role_name(role));
+		html_close(h);
+		html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, "/sign-out",
+			  HTML_ATTR_CLASS, "app-account__form", -1);
+		page_csrf_field(pg);
+		html_open(h, HTML_BUTTON, HTML_ATTR_TYPE, "submit", HTML_ATTR_CLASS,
+			  "app-account__signout", -1);
+		html_text(h, "Sign out");
+		html_close(h);
+		html_close(h);
+		html_close(h);
+	}
+	html_close(h);
+	html_open(h, HTML_NAV, HTML_ATTR_CLASS, "nhsuk-header__navigation", HTML_ATTR_ARIA_LABEL,
+		  "Menu", -1);
+	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-header__navigation-list nhsuk-width-container",
+		  -1);
+	if (pg->ss) {
+		if (role != MODEL_ROLE_ADMIN) {
+			nav_link(pg, "/", "Needs attention");
+			nav_link(pg, "/providers", "Providers");
+		}
+		if (role == MODEL_ROLE_ADMIN || role == MODEL_ROLE_COMMISSIONER ||
+		    role == MODEL_ROLE_PROVIDER)
+			nav_link(pg, "/imports", "Imports");
+		if (role == MODEL_ROLE_ADMIN) {
+			nav_link(pg, "/admin/users", "Users");
+			nav_link(pg, "/admin/organisations", "Organisations");
+			nav_link(pg, "/admin/relationships", "Commissioning");
+			nav_link(pg, "/admin/catalogue", "Indicators");
+		}
+	} else {
+		nav_link(pg, "/sign-in", "Sign in");
+	}
+	html_close(h);
+	html_close(h);
+	html_close(h); /* header */
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-width-container", -1);
+	html_open(h, HTML_MAIN, HTML_ATTR_CLASS, "nhsuk-main-wrapper", HTML_ATTR_ID, "main-content",
+		  -1);
+}
+
+void page_end(struct page *pg)
+{
+	struct html *h = &pg->h;
+
+	html_close(h); /* main */
+	html_close(h); /* container */
+	html_open(h, HTML_FOOTER, HTML_ATTR_CLASS, "nhsuk-footer", -1);
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-width-container app-footer", -1);
+	html_elem(h, HTML_P, "nhsuk-body-s",
+		  "Data: NHS England (A&E attendances) and NHS Digital (maternity statistics, trust "
+		  "locations, PROMs), Open Government Licence v3.0.");
+	html_elem(h, HTML_P, "nhsuk-body-s",
+		  "Demo: the users, the commissioners and which providers they commission are "
+		  "invented for the demonstration and are not real.");
+	html_finish(h);
+	if (!pg->res->status)
+		pg->res->status = 200;
+}
+
+static void short_page(struct page *pg, unsigned status, const char *title, const char *text)
+{
+	cu_buf_reset(pg->res->body);
+	html_init(&pg->h, pg->res->body);
+	pg->res->status = status;
+	pg->res->type = NULL;
+	pg->res->location[0] = '\0';
+	page_start(pg, title);
+	html_elem(&pg->h, HTML_H1, NULL, title);
+	html_elem(&pg->h, HTML_P, NULL, text);
+	page_end(pg);
+}
+
+void page_not_found(struct page *pg)
+{
+	short_page(pg, 404, "Page not found",
+		   "There is nothing at this address, or you do not have access to it.");
+}
+
+void page_forbidden(struct page *pg)
+{
+	short_page(pg, 403, "Not allowed", "Your role does not give access to this page.");
+}
+
+void page_error(struct page *pg, const struct cu_err *err)
+{
+	char line[1024];
+
+	if (err->code == CU_ENOENT || err->code == CU_EDENIED) {
+		page_not_found(pg);
+		return;
+	}
+	fprintf(stderr, "custodian: %s\n", cu_err_format(err, line, sizeof line));
+	short_page(pg, 500, "Something went wrong",
+		   "The page could not be made. The error has been logged; try again later.");
+}
+
+void page_redirect(struct page *pg, const char *location)
+{
+	cu_buf_reset(pg->res->body);
+	pg->res->status = 303;
+	snprintf(pg->res->location, sizeof pg->res->location, "%s", location);
+}
+
+/* ---- the request ---- */
+
+static void resolve_session(struct page *pg)
+{
+	static struct auth_session none;
+	struct cu_err err;
+	enum auth_status st;
+
+	pg->actor = (struct cu_actor){ .name = "public", .role = MODEL_ROLE_PUBLIC };
+	pg->csrf[0] = '\0';
+	pg->ss = NULL;
+	if (!pg->req->cookie_session)
+		return;
+	cu_err_clear(&err);
+	pg->ss = xmalloc(sizeof *pg->ss);
+	*pg->ss = none;
+	st = auth_session_lookup(pg->req->auth, pg->s, pg->req->cookie_session, pg->req->now,
+				 pg->ss, &err);
+	if (st != AUTH_OK) {
+		free(pg->ss);
+		pg->ss = NULL;
+		return;
+	}
+	pg->actor = pg->ss->actor;
+	auth_csrf_token(pg->ss, pg->csrf);
+}
+
+void app_handle(struct web_request *req, struct web_response *res)
+{
+	struct page pg = { .req = req, .res = res };
+	struct cu_err err;
+	char copy[CU_MAX_URL_BYTES + 1];
+	const struct route *rt = NULL;
+	bool path_known = false;
+	bool head = strcmp(req->method, "HEAD") == 0;
+
+	html_init(&pg.h, res->body);
+	cu_err_clear(&err);
+	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+		const char *arg[4] = { 0 };
+
+		if (!match(routes[i].pattern, req->path, copy, sizeof copy, arg))
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, head ? "GET" : req->method) == 0) {
+			rt = &routes[i];
+			memcpy(pg.arg, arg, sizeof arg);
+			break;
+		}
+	}
+	if (store_open(req->db_path, 0, &pg.s, &err)) {
+		page_error(&pg, &err);
+		return;
+	}
+	resolve_session(&pg);
+	if (!rt) {
+		if (path_known) {
+			short_page(&pg, 405, "Not allowed", "This address does not take that method.");
+		} else if (strncmp(req->path, "/api/", 5) == 0) {
+			api_problem(&pg, 404, "Not found", "There is no such resource.");
+		} else {
+			page_not_found(&pg);
+		}
+		goto done;
+	}
+	if (rt->need != NEED_NONE && !pg.ss) {
+		if (rt->api)
+			api_problem(&pg, 401, "Sign-in needed", "Sign in to use the API.");
+		else if (strcmp(req->method, "POST") == 0)
+			short_page(&pg, 403, "Signed out", "Your session has ended. Sign in again.");
+		else
+			page_redirect(&pg, "/sign-in");
+		goto done;
+	}
+	/* No state changes without the session's form token (sign-in has its own check). */
+	if (strcmp(req->method, "POST") == 0 && pg.ss &&
+	    auth_csrf_check(pg.ss, web_form(req, "csrf")) != 0) {
+		short_page(&pg, 403, "Form expired",
+			   "The form was out of date or not sent by this site. Go back, reload "
+			   "the page and try again.");
+		goto done;
+	}
+	if ((rt->need == NEED_ADMIN && pg.actor.role != MODEL_ROLE_ADMIN) ||
+	    (rt->need == NEED_SUBMIT && pg.actor.role != MODEL_ROLE_ADMIN &&
+	     pg.actor.role != MODEL_ROLE_COMMISSIONER && pg.actor.role != MODEL_ROLE_PROVIDER)) {
+		if (rt->api)
+			api_problem(&pg, 403, "Not allowed", "Your role does not give access to this.");
+		else
+			page_forbidden(&pg);
+		goto done;
+	}
+	rt->fn(&pg);
+done:
+	if (head) {
+		cu_buf_reset(res->body);
+	}
+	if (pg.ss) {
+		auth_session_clear(pg.ss);
+		free(pg.ss);
+	}
+	store_close(pg.s);
+}
