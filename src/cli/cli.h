@@ -48,6 +48,7 @@ int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_series(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv);
+int cmd_proms(struct cu_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cu_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ static const struct {
 	{ "series", cmd_series, "print one organisation's series for an indicator, as known on a date" },
 	{ "demo-load", cmd_demo_load, "load the demo data once (skips files already imported)" },
 	{ "shmi", cmd_shmi, "risk-adjusted mortality from spells: shmi --in SPELLS.csv --out SHMI.csv" },
+	{ "proms", cmd_proms, "PROMs adjusted health gain and funnel: proms --in --time-series --measure --out" },
 	{ "stats", cmd_stats, "run a statistical method over a CSV file: stats METHOD --in --out" },
 	{ "serve", cmd_serve, "serve the web application: serve [--port N] [--address A]" },
 	{ "user", cmd_user, "manage sign-in users: user add --username U --role R ... | list" },
