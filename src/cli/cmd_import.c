@@ -10,7 +10,10 @@
 #include "cli/cli.h"
 #include "ingest/import.h"
 
-static const char usage[] = "usage: custodian import --profile NAME|PATH [--dry-run] FILE...\n";
+static const char usage[] =
+	"usage: custodian import --profile NAME|PATH [--period PERIOD] [--dry-run] FILE...\n"
+	"  --period  for spells files (--profile spells): the period they are about, such as\n"
+	"            2023-24 (a financial year) or 2024-03 (a month)\n";
 
 struct bar {
 	struct timespec start;
@@ -41,8 +44,32 @@ static void progress(void *arg, int64_t bytes, int64_t total, long long records)
 	b->shown = 1;
 }
 
-int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
-		    int dry_run, int skip_seen)
+/* What landed from a spells file: the model's results, and which providers got no observation. */
+static void spells_summary(const char *path, const struct ingest_profile *p,
+			   const struct ingest_import_result *res, int dry_run)
+{
+	char q[CU_MAX_SHOWN_VALUE * 4 + 8];
+
+	/* A code is any text the file used: shown quoted, control characters masked. */
+	cu_err_quote(res->first_unlinked, strlen(res->first_unlinked), q, sizeof q);
+	printf("%s: %s %lld spells for %s: %lld providers, %lld diagnosis groups, %lld %s "
+	       "observations%s\n",
+	       path, dry_run ? "checked" : "imported", res->rows_read, res->period_label,
+	       res->providers, res->groups, (long long)res->observations, p->indicator,
+	       dry_run ? "; nothing written (dry run)" : "");
+	if (res->providers_unlinked == 1)
+		printf("%s: provider code \"%s\" is not an organisation code (3 to 8 upper-case "
+		       "letters or digits): its results are stored, without a %s observation\n",
+		       path, q, p->indicator);
+	else if (res->providers_unlinked)
+		printf("%s: %lld provider codes (such as \"%s\") are not organisation codes (3 to 8 "
+		       "upper-case letters or digits): their results are stored, without %s "
+		       "observations\n",
+		       path, res->providers_unlinked, q, p->indicator);
+}
+
+static int import_one(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
+		      int dry_run, int skip_seen, const char *period)
 {
 	struct ingest_import_opts o = { 0 };
 	struct ingest_import_result *res = xcalloc(1, sizeof *res);
@@ -59,6 +86,7 @@ int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, co
 		return cli_fail(&err);
 	}
 	o.dry_run = dry_run;
+	o.period = period;
 	if (isatty(STDERR_FILENO)) {
 		clock_gettime(CLOCK_MONOTONIC, &bar.start);
 		o.progress = progress;
@@ -67,7 +95,9 @@ int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, co
 	rc = ingest_import(s, &ctx->actor, p, path, &o, res);
 	if (bar.shown)
 		fprintf(stderr, "\r%*s\r", 100, "");
-	if (rc == 0) {
+	if (rc == 0 && p->target == INGEST_TARGET_SPELLS) {
+		spells_summary(path, p, res, dry_run);
+	} else if (rc == 0) {
 		printf("%s: %s %lld rows (%lld kept, %lld accepted), %lld %s%s\n", path,
 		       dry_run ? "checked" : "imported", res->rows_read, res->rows_kept,
 		       res->rows_accepted, (long long)res->observations,
@@ -95,21 +125,31 @@ int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, co
 	return rc ? 1 : 0;
 }
 
+int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
+		    int dry_run, int skip_seen)
+{
+	return import_one(ctx, s, profile, path, dry_run, skip_seen, NULL);
+}
+
 int cmd_import(struct cu_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
+		{ "period", required_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *profile = NULL;
+	const char *profile = NULL, *period = NULL;
 	struct store *s;
 	int c, dry = 0, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "p:n", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:P:n", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			profile = optarg;
+			break;
+		case 'P':
+			period = optarg;
 			break;
 		case 'n':
 			dry = 1;
@@ -126,7 +166,7 @@ int cmd_import(struct cu_ctx *ctx, int argc, char **argv)
 	if (!(s = cli_open(ctx, 0)))
 		return 1;
 	for (int i = optind; i < argc; i++)
-		failed |= cli_import_file(ctx, s, profile, argv[i], dry, 0);
+		failed |= import_one(ctx, s, profile, argv[i], dry, 0, period);
 	store_close(s);
 	return failed;
 }

@@ -1,7 +1,9 @@
 /*
  * Importing a file: one file is one transaction. The file is streamed through the CSV reader,
  * each row checked against its profile and the catalogue, and the figures appended to the
- * store. Errors are collected, each located (file, line, column) with the offending value and
+ * store. A spells profile sends the file through the mortality model instead (ingest/spells.h):
+ * the results land as one observation of the profile's ratio indicator per provider for the
+ * given period, with the model's aggregates beside them (store.h, spells), never a spell. Errors are collected, each located (file, line, column) with the offending value and
  * what was expected, up to CU_MAX_ERRORS; if there is any error, or the file was imported
  * before (same SHA-256), the transaction is rolled back and the database is exactly as before.
  */
@@ -22,6 +24,10 @@ struct ingest_import_opts {
 	int64_t max_bytes;
 	long long max_rows;
 	size_t max_field, max_columns;
+	/* Spells profiles: the period the spells are about, as "2023-24" (a financial year),
+	 * "2024-03" or "MAR2024" (a month). Required for them, refused for other profiles
+	 * (their rows carry their periods). */
+	const char *period;
 	/* Progress after each block: bytes read, of TOTAL (file size, 0 if unknown), records. */
 	void (*progress)(void *arg, int64_t bytes, int64_t total, long long records);
 	void *progress_arg;
@@ -36,6 +42,12 @@ struct ingest_import_result {
 	int64_t bytes;
 	char sha256[65];
 	bool stopped;             /* reading stopped early (too many errors or a fatal one) */
+	/* Spells: providers and diagnosis groups in the file, and the providers whose code is no
+	 * organisation code (3 to 8 upper-case letters or digits): their results are stored, but
+	 * no observation, as observations belong to organisations. FIRST_UNLINKED names one. */
+	long long providers, groups, providers_unlinked;
+	char first_unlinked[CU_MAX_CODE + 1];
+	char period_label[16];    /* the period, as model_period_label writes it */
 	struct cu_errlist errors; /* located errors; empty on success */
 };
 

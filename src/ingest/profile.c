@@ -12,9 +12,11 @@
 
 #include "base/limits.h"
 #include "base/mem.h"
+#include "ingest/spells.h"
 #include "model/catalogue.h"
 
-static const char *const target_names[INGEST_TARGET__MAX] = { "observations", "organisations" };
+static const char *const target_names[INGEST_TARGET__MAX] = { "observations", "organisations",
+								"spells" };
 
 struct ctx {
 	const char *source;
@@ -288,12 +290,44 @@ static int parse_organisations(struct ctx *c, struct ingest_profile *p, json_t *
 	return rc;
 }
 
+/*
+ * A spells profile: the format is fixed by the engine, so the profile lists exactly its nine
+ * columns (in any order; the engine ignores any others in a file) and names the ratio
+ * indicator the results land as. Keys for other targets are refused rather than ignored.
+ */
+static int parse_spells(struct ctx *c, struct ingest_profile *p, json_t *root)
+{
+	static const char *const other[] = { "suppressed", "missing", "keep", "map",
+					     "organisation", "period", "long", "measures",
+					     "fields", NULL };
+	int rc;
+
+	for (size_t i = 0; other[i]; i++)
+		if (json_object_get(root, other[i]))
+			return fail(c, other[i], "not used by a spells profile%s", "");
+	if ((rc = get_str(c, root, "indicator", true, &p->indicator)))
+		return rc;
+	if (model_code_check(cu_str_of(p->indicator), "indicator", NULL))
+		return fail(c, "indicator", "\"%s\": expected an indicator code such as SHMI",
+			    p->indicator);
+	if (json_is_false(json_object_get(root, "allow_extra_columns")))
+		return fail(c, "allow_extra_columns", "a spells file's other columns are always "
+						      "ignored: expected true or no key%s", "");
+	if (p->columns.n != SPELLS_NCOLUMNS)
+		return fail(c, "columns", "expected the nine spells columns%s", "");
+	for (size_t i = 0; i < SPELLS_NCOLUMNS; i++)
+		if (!in_strs(&p->columns, spells_column[i]))
+			return fail(c, "columns", "missing \"%s\": expected the nine spells columns",
+				    spells_column[i]);
+	return 0;
+}
+
 static int parse_root(struct ctx *c, struct ingest_profile *p, json_t *root)
 {
 	static const char *const keys[] = { "profile", "name", "title", "source", "target",
 					    "columns", "allow_extra_columns", "suppressed",
 					    "missing", "keep", "map", "organisation", "period",
-					    "long", "measures", "fields", NULL };
+					    "long", "measures", "fields", "indicator", NULL };
 	json_t *ver = json_object_get(root, "profile"), *keep, *map, *v;
 	char *target = NULL;
 	const char *k;
@@ -320,8 +354,8 @@ static int parse_root(struct ctx *c, struct ingest_profile *p, json_t *root)
 			if (strcmp(target, target_names[i]) == 0)
 				break;
 		if (i == INGEST_TARGET__MAX) {
-			rc = fail(c, "target", "\"%s\": expected observations or organisations",
-				  target);
+			rc = fail(c, "target", "\"%s\": expected observations, organisations or "
+						 "spells", target);
 			goto out;
 		}
 		p->target = (enum ingest_target)i;
@@ -383,10 +417,17 @@ static int parse_root(struct ctx *c, struct ingest_profile *p, json_t *root)
 			}
 		}
 	}
+	if (p->target != INGEST_TARGET_SPELLS && json_object_get(root, "indicator")) {
+		rc = fail(c, "indicator", "only a spells profile names one; measures name theirs%s",
+			  "");
+		goto out;
+	}
 	if (p->target == INGEST_TARGET_OBSERVATIONS)
 		rc = parse_observations(c, p, root);
-	else
+	else if (p->target == INGEST_TARGET_ORGANISATIONS)
 		rc = parse_organisations(c, p, root);
+	else
+		rc = parse_spells(c, p, root);
 out:
 	free(target);
 	return rc;
@@ -534,5 +575,6 @@ void ingest_profile_free(struct ingest_profile *p)
 	free(p->valid_from_column);
 	free(p->valid_to_column);
 	free(p->default_kind);
+	free(p->indicator);
 	free(p);
 }

@@ -2,7 +2,9 @@
  * Import profiles: a JSON file under profiles/ that describes one CSV format, so a new
  * real-world format needs a new profile and no new C code. docs/formats.md documents every key.
  *
- * A profile targets either observations (quality figures) or organisations. For observations
+ * A profile targets observations (quality figures), organisations, or spells (record-level
+ * hospital spells, which the import runs through the mortality model: the profile then names
+ * only the nine spells columns and the indicator the results land as). For observations
  * it says which columns carry the organisation and the period (and how the period is written),
  * which rows to keep, which markers mean suppressed or missing, and a list of measures. Each
  * measure derives an indicator code from a template ("AE_ATTENDANCES_{type}", with optional
@@ -24,6 +26,7 @@
 enum ingest_target {
 	INGEST_TARGET_OBSERVATIONS,
 	INGEST_TARGET_ORGANISATIONS,
+	INGEST_TARGET_SPELLS, /* record-level spells for the mortality model (ingest/spells.h) */
 	INGEST_TARGET__MAX
 };
 
@@ -78,6 +81,9 @@ struct ingest_profile {
 		*latitude_column, *longitude_column, *valid_from_column, *valid_to_column;
 	char *default_kind;
 	enum model_period_format date_format;
+
+	/* spells: the ratio indicator the providers' results land as (e.g. "SHMI") */
+	char *indicator;
 };
 
 /*

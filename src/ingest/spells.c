@@ -7,6 +7,7 @@
  */
 #include "ingest/spells.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -26,9 +27,10 @@ static const int cov_lo[SPELLS_NCOV] = { 0, 1, 1, 0, 1 };
 static const int cov_n[SPELLS_NCOV] = { 20, 2, 2, 3, 5 };
 
 enum { COL_PROVIDER, COL_SPELL, COL_GROUP, COL_COV, COL_DIED = COL_COV + SPELLS_NCOV, NCOLS };
-static const char *const col_name[NCOLS] = { "provider_id", "spell_id", "diag_group",
-					     "age_band", "sex", "admission_method",
-					     "charlson_band", "year_index", "died" };
+const char *const spells_column[SPELLS_NCOLUMNS] = { "provider_id", "spell_id", "diag_group",
+						     "age_band", "sex", "admission_method",
+						     "charlson_band", "year_index", "died" };
+_Static_assert(NCOLS == SPELLS_NCOLUMNS, "the format has nine columns");
 
 #define BLOCK_WORDS ((size_t)1 << 20)
 
@@ -261,7 +263,7 @@ static int on_header(void *arg, const struct ingest_record *r)
 		sh->col[c] = -1;
 	for (size_t i = 0; i < r->n; i++)
 		for (int c = 0; c < NCOLS; c++)
-			if (cu_str_eqz(r->f[i], col_name[c])) {
+			if (cu_str_eqz(r->f[i], spells_column[c])) {
 				if (sh->col[c] >= 0)
 					return -1000 - c; /* repeated */
 				sh->col[c] = (int)i;
@@ -477,6 +479,84 @@ static void fit_group(const uint32_t *cnt, double *phat, struct spells_group *gr
 	free(gf.work);
 }
 
+/*
+ * The aggregates the import stores (spells_opts.cells): spells and deaths per provider, group
+ * and pattern, and per series its deaths and expected deaths. A counting sort by series of
+ * each spell's 12 low bits (pattern and outcome), 2 bytes a spell, then one tally per series
+ * over the patterns in order, so the cells come out sorted as the store's key wants them.
+ * RES->series must be filled (series in index order, empty ones left out); PHAT holds the
+ * fitted risk of every group x pattern.
+ */
+static void count_cells(struct tstate *ts, unsigned nt, uint32_t *const *pmap,
+			uint32_t *const *gmap, const double *phat, struct spells_result *res)
+{
+	size_t G = res->ngroup, S = res->nprov * G, P = SPELLS_PATTERNS, cap = 0, k = 0;
+	size_t *start = xcalloc(S + 1, sizeof *start), *pos = xmalloc((S + 1) * sizeof *pos);
+	uint32_t *tally = xcalloc(P * 2, sizeof *tally);
+	uint16_t *low = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned t = 0; t < nt; t++) {
+			const uint32_t *pm = pmap[t], *gm = gmap[t];
+
+			for (size_t b = 0; b < ts[t].nblk; b++) {
+				const uint32_t *wd = ts[t].blk[b];
+				size_t nw = ts[t].nwords - b * BLOCK_WORDS;
+
+				if (nw > BLOCK_WORDS)
+					nw = BLOCK_WORDS;
+				for (size_t i = 0; i < nw; i++) {
+					uint32_t v = wd[i];
+					size_t sr = (size_t)pm[v >> 20] * G + gm[(v >> 12) & 0xff];
+
+					if (pass == 0)
+						start[sr + 1]++;
+					else
+						low[pos[sr]++] = (uint16_t)(v & 0xfff);
+				}
+			}
+		}
+		if (pass == 0) {
+			for (size_t i = 0; i < S; i++)
+				start[i + 1] += start[i];
+			memcpy(pos, start, (S + 1) * sizeof *pos);
+			low = xmalloc((start[S] ? start[S] : 1) * sizeof *low);
+		}
+	}
+	res->ncell = 0;
+	for (size_t sr = 0; sr < S; sr++) {
+		struct spells_series *se;
+		const double *ph = phat + (sr % G) * P;
+
+		if (start[sr] == start[sr + 1])
+			continue;
+		se = &res->series[k++];
+		for (size_t i = start[sr]; i < start[sr + 1]; i++) {
+			tally[(low[i] >> 1) * 2]++;
+			tally[(low[i] >> 1) * 2 + 1] += low[i] & 1u;
+		}
+		for (size_t q = 0; q < P; q++) {
+			if (!tally[q * 2])
+				continue;
+			if (res->ncell == cap) {
+				cap = cap ? cap * 2 : 1024;
+				res->cell = xrealloc(res->cell, cap * sizeof *res->cell);
+			}
+			res->cell[res->ncell++] = (struct spells_cell){
+				.provider = (uint16_t)se->provider, .group = (uint16_t)se->group,
+				.pattern = (uint16_t)q, .spells = tally[q * 2],
+				.deaths = tally[q * 2 + 1] };
+			se->deaths += tally[q * 2 + 1];
+			se->expected += tally[q * 2] * ph[q];
+			tally[q * 2] = tally[q * 2 + 1] = 0;
+		}
+	}
+	free(start);
+	free(pos);
+	free(low);
+	free(tally);
+}
+
 struct series_state {
 	double s;
 	long long n, alarms, first;
@@ -486,7 +566,9 @@ int spells_run(FILE *f, const struct spells_opts *o, struct spells_result *res,
 	       struct cu_err *errs, size_t *nerr)
 {
 	struct shared sh = { .source = o->source };
-	struct ingest_csv_opts co = { .source = o->source, .no_hash = o->no_hash };
+	struct ingest_csv_opts co = { .source = o->source, .no_hash = o->no_hash,
+				      .max_bytes = o->max_bytes, .max_rows = o->max_rows,
+				      .max_field = o->max_field };
 	struct ingest_csv_result cr = { 0 };
 	unsigned nt = o->threads ? o->threads : ingest_csv_threads();
 	struct tstate *ts;
@@ -521,7 +603,7 @@ int spells_run(FILE *f, const struct spells_opts *o, struct spells_result *res,
 	if (rc <= -1000) {
 		int c = rc <= -2000 ? -2000 - rc : -1000 - rc;
 
-		cu_err_setloc(&errs[(*nerr)++], CU_EINVAL, o->source, 1, col_name[c],
+		cu_err_setloc(&errs[(*nerr)++], CU_EINVAL, o->source, 1, spells_column[c],
 			      "%s: expected each of provider_id, spell_id, diag_group, age_band, "
 			      "sex, admission_method, charlson_band, year_index, died once",
 			      rc <= -2000 ? "missing" : "repeated");
@@ -658,6 +740,8 @@ int spells_run(FILE *f, const struct spells_opts *o, struct spells_result *res,
 				.n = ss[i].n, .alarms = ss[i].alarms, .first_alarm = ss[i].first,
 				.s_end = ss[i].s };
 		}
+		if (o->cells)
+			count_cells(ts, nt, pmap, gmap, phat, res);
 		free(ss);
 		free(w0);
 		free(w1);
@@ -744,8 +828,18 @@ void spells_result_free(struct spells_result *r)
 	free(r->prov);
 	free(r->group);
 	free(r->series);
+	free(r->cell);
 	r->prov = NULL;
 	r->group = NULL;
 	r->series = NULL;
-	r->nprov = r->ngroup = r->nseries = 0;
+	r->cell = NULL;
+	r->nprov = r->ngroup = r->nseries = r->ncell = 0;
+}
+
+void spells_pattern_decode(unsigned pattern, int cov[SPELLS_NCOV])
+{
+	assert(pattern < SPELLS_PATTERNS);
+	decode(pattern, cov);
+	for (int k = 0; k < SPELLS_NCOV; k++)
+		cov[k] += cov_lo[k];
 }

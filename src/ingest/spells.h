@@ -43,6 +43,8 @@
 /* What one 32-bit spell word can name. */
 #define SPELLS_MAX_PROVIDERS 4096
 #define SPELLS_MAX_GROUPS 256
+/* The format's columns (docs/formats.md). */
+#define SPELLS_NCOLUMNS 9
 
 struct spells_opts {
 	const char *source;   /* name in error locations */
@@ -53,6 +55,13 @@ struct spells_opts {
 	enum stats_funnel_tails tails;
 	int no_hash;          /* skip the file's SHA-256 */
 	size_t max_errors;    /* located errors kept; 0: CU_MAX_ERRORS */
+	/* Reader limits; 0 takes the value from base/limits.h (ingest_csv_opts). */
+	int64_t max_bytes;
+	long long max_rows;
+	size_t max_field;
+	/* Also count spells and deaths per provider x group x covariate pattern into RES->cell,
+	 * and fill each series' deaths and expected (the import stores these aggregates). */
+	int cells;
 };
 
 enum spells_band { SPELLS_LOWER = -1, SPELLS_AS_EXPECTED = 0, SPELLS_HIGHER = 1 };
@@ -80,6 +89,15 @@ struct spells_series {
 	unsigned provider, group; /* indices into the result's providers and groups */
 	long long n, alarms, first_alarm; /* first_alarm: 1-based spell in the series, 0 none */
 	double s_end;
+	long long deaths; /* with spells_opts.cells, else 0 */
+	double expected;  /* likewise: the sum of the series' fitted risks */
+};
+
+/* Spells and deaths of one provider, diagnosis group and covariate pattern (spells_opts.cells). */
+struct spells_cell {
+	uint16_t provider, group; /* indices into the result's providers and groups */
+	uint16_t pattern;         /* 0 .. SPELLS_PATTERNS - 1; spells_pattern_decode */
+	uint32_t spells, deaths;  /* 16 bytes a cell: a national year has millions */
 };
 
 struct spells_result {
@@ -88,6 +106,8 @@ struct spells_result {
 	struct spells_provider *prov;   /* sorted by code (numerically when all are numbers) */
 	struct spells_group *group;     /* likewise */
 	struct spells_series *series;   /* by provider, then group */
+	size_t ncell;
+	struct spells_cell *cell;       /* with spells_opts.cells: by provider, group, pattern */
 	struct stats_funnel_od od;      /* tau2 = 0 when od_status is not STATS_OK */
 	int od_status;
 	unsigned threads;
@@ -97,6 +117,18 @@ struct spells_result {
 
 /* The covariates' names, in the format's order. */
 extern const char *const spells_covariate[SPELLS_NCOV];
+/* The format's column names: provider_id, spell_id, diag_group, the covariates, died. */
+extern const char *const spells_column[SPELLS_NCOLUMNS];
+
+/*
+ * The covariate values (as the file writes them: age_band 0-19, sex 1-2, admission_method
+ * 1-2, charlson_band 0-2, year_index 1-5) of covariate pattern PATTERN (below
+ * SPELLS_PATTERNS) into COV. A pattern is
+ * the mixed-radix number of the zero-based levels in the format's order:
+ * ((((age_band x 2 + sex - 1) x 2 + admission_method - 1) x 3 + charlson_band) x 5 +
+ * year_index - 1.
+ */
+void spells_pattern_decode(unsigned pattern, int cov[SPELLS_NCOV]);
 
 /*
  * Read the spells file F and compute everything above into RES (free with

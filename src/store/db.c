@@ -162,6 +162,105 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'relationships are ended, never deleted'); END;"
 	"CREATE TRIGGER oversight_no_delete BEFORE DELETE ON oversight"
 	"  BEGIN SELECT RAISE(ABORT, 'relationships are ended, never deleted'); END;",
+	/* 4: risk-adjusted mortality from hospital spells (src/store/spells.c): per import the
+	 * model's settings and totals, per provider its result, per diagnosis group the fit,
+	 * per provider and group the CUSUM, per provider, group and covariate pattern the
+	 * spells and deaths. Never a spell. The keyed tables are WITHOUT ROWID (the key is the
+	 * row: no second b-tree) and each hangs off the one above by a foreign key; only
+	 * spells_import waits for the import row, written last in the same transaction. The
+	 * cells (most of the rows: about 0.8 a spell) have no foreign key to their series:
+	 * checking it cost a fifth of a national import, and the importer writes both from one
+	 * result. A pattern is the mixed-radix number of the covariates' zero-based levels,
+	 * decoded by the view. Like observations, never changed. */
+	"CREATE TABLE spells_import ("
+	"  import_id INTEGER PRIMARY KEY REFERENCES import(id) DEFERRABLE INITIALLY DEFERRED,"
+	"  indicator_id INTEGER NOT NULL REFERENCES indicator(id),"
+	"  period_start TEXT NOT NULL,"
+	"  period_end TEXT NOT NULL,"
+	"  grain TEXT NOT NULL CHECK (grain = 'month' OR grain = 'quarter' OR grain = 'year'),"
+	"  spells INTEGER NOT NULL CHECK (spells >= 1),"
+	"  deaths INTEGER NOT NULL CHECK (deaths >= 0 AND deaths <= spells),"
+	"  providers INTEGER NOT NULL CHECK (providers >= 1),"
+	"  diag_groups INTEGER NOT NULL CHECK (diag_groups >= 1),"
+	"  odds REAL NOT NULL,"
+	"  h REAL NOT NULL,"
+	"  tail_cut REAL NOT NULL,"
+	"  tails TEXT NOT NULL CHECK (tails = 'trim' OR tails = 'winsor'),"
+	"  phi REAL,"
+	"  tau2 REAL NOT NULL);"
+	"CREATE TABLE spells_provider ("
+	"  import_id INTEGER NOT NULL REFERENCES spells_import(import_id),"
+	"  provider INTEGER NOT NULL CHECK (provider >= 0),"
+	"  code TEXT NOT NULL CHECK (length(code) >= 1),"
+	"  org_id INTEGER REFERENCES org(id),"
+	"  spells INTEGER NOT NULL CHECK (spells >= 1),"
+	"  observed INTEGER NOT NULL CHECK (observed >= 0 AND observed <= spells),"
+	"  expected REAL NOT NULL,"
+	"  ratio REAL,"
+	"  lower95 REAL, upper95 REAL, lower998 REAL, upper998 REAL,"
+	"  pois_lower95 REAL, pois_upper95 REAL, pois_lower998 REAL, pois_upper998 REAL,"
+	"  band INTEGER NOT NULL CHECK (band = -1 OR band = 0 OR band = 1),"
+	"  PRIMARY KEY (import_id, provider),"
+	"  UNIQUE (import_id, code)) WITHOUT ROWID;"
+	"CREATE TABLE spells_group ("
+	"  import_id INTEGER NOT NULL REFERENCES spells_import(import_id),"
+	"  diag_group INTEGER NOT NULL CHECK (diag_group >= 1 AND diag_group <= 142),"
+	"  spells INTEGER NOT NULL CHECK (spells >= 1),"
+	"  deaths INTEGER NOT NULL CHECK (deaths >= 0 AND deaths <= spells),"
+	"  patterns INTEGER NOT NULL,"
+	"  parameters INTEGER NOT NULL,"
+	"  iterations INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status = 'converged' OR status = 'separated'"
+	"    OR status = 'not_converged' OR status = 'failed'),"
+	"  dropped TEXT NOT NULL,"
+	"  PRIMARY KEY (import_id, diag_group)) WITHOUT ROWID;"
+	"CREATE TABLE spells_series ("
+	"  import_id INTEGER NOT NULL,"
+	"  provider INTEGER NOT NULL,"
+	"  diag_group INTEGER NOT NULL,"
+	"  spells INTEGER NOT NULL CHECK (spells >= 1),"
+	"  deaths INTEGER NOT NULL CHECK (deaths >= 0 AND deaths <= spells),"
+	"  expected REAL NOT NULL,"
+	"  alarms INTEGER NOT NULL CHECK (alarms >= 0),"
+	"  first_alarm INTEGER NOT NULL CHECK (first_alarm >= 0 AND first_alarm <= spells),"
+	"  s_end REAL NOT NULL,"
+	"  PRIMARY KEY (import_id, provider, diag_group),"
+	"  FOREIGN KEY (import_id, provider) REFERENCES spells_provider(import_id, provider),"
+	"  FOREIGN KEY (import_id, diag_group) REFERENCES spells_group(import_id, diag_group))"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE spells_cell ("
+	"  import_id INTEGER NOT NULL,"
+	"  provider INTEGER NOT NULL,"
+	"  diag_group INTEGER NOT NULL,"
+	"  pattern INTEGER NOT NULL CHECK (pattern >= 0 AND pattern < 1200),"
+	"  spells INTEGER NOT NULL CHECK (spells >= 1),"
+	"  deaths INTEGER NOT NULL CHECK (deaths >= 0 AND deaths <= spells),"
+	"  PRIMARY KEY (import_id, provider, diag_group, pattern)) WITHOUT ROWID;"
+	"CREATE VIEW spells_cell_covariates AS"
+	"  SELECT import_id, provider, diag_group, pattern / 60 AS age_band,"
+	"    pattern / 30 % 2 + 1 AS sex, pattern / 15 % 2 + 1 AS admission_method,"
+	"    pattern / 5 % 3 AS charlson_band, pattern % 5 + 1 AS year_index, spells, deaths"
+	"  FROM spells_cell;"
+	"CREATE TRIGGER spells_import_no_update BEFORE UPDATE ON spells_import"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_import_no_delete BEFORE DELETE ON spells_import"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_provider_no_update BEFORE UPDATE ON spells_provider"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_provider_no_delete BEFORE DELETE ON spells_provider"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_group_no_update BEFORE UPDATE ON spells_group"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_group_no_delete BEFORE DELETE ON spells_group"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_series_no_update BEFORE UPDATE ON spells_series"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_series_no_delete BEFORE DELETE ON spells_series"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_cell_no_update BEFORE UPDATE ON spells_cell"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
+	"CREATE TRIGGER spells_cell_no_delete BEFORE DELETE ON spells_cell"
+	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -474,6 +573,11 @@ int store_digest(struct store *s, char out[65], struct cu_err *err)
 		"SELECT * FROM app_user ORDER BY id", "SELECT * FROM user_session ORDER BY id",
 		"SELECT * FROM signin_failure ORDER BY id",
 		"SELECT * FROM commissioning ORDER BY id", "SELECT * FROM oversight ORDER BY id",
+		"SELECT * FROM spells_import ORDER BY import_id",
+		"SELECT * FROM spells_provider ORDER BY import_id, provider",
+		"SELECT * FROM spells_group ORDER BY import_id, diag_group",
+		"SELECT * FROM spells_series ORDER BY import_id, provider, diag_group",
+		"SELECT * FROM spells_cell ORDER BY import_id, provider, diag_group, pattern",
 		"SELECT type, name, sql FROM sqlite_schema ORDER BY name",
 	};
 	crypto_hash_sha256_state h;

@@ -272,6 +272,109 @@ int store_obs_revisions(struct store *s, const struct cu_actor *a, int64_t org_i
 int store_obs_count(struct store *s, const struct cu_actor *a, int64_t *rows, int64_t *current,
 		    struct cu_err *err);
 
+/* ---- risk-adjusted mortality results (spells.c) ----
+ *
+ * What an import of hospital spells keeps (docs/formats.md, "Hospital spells"): per import the
+ * model's settings and totals; per provider its observed and expected deaths, ratio, limits
+ * and band; per diagnosis group the fit report; per provider and group the CUSUM summary with
+ * observed and expected deaths; per provider, group and covariate pattern the spells and
+ * deaths. Never a spell. Write in that order inside the import's transaction (each row's
+ * parent must exist; the import row itself may come last). Rows are never changed.
+ *
+ * Access: writing the import's header, groups, series and cells needs STORE_ACT_SUBMIT;
+ * writing a provider's row needs it for that provider's organisation, and a provider code
+ * that is no organisation (org_id 0) only the system and administrators may write. Reading
+ * the header and groups needs a signed-in role; a provider's rows (its result, series and
+ * cells) are returned only to actors who may read its organisation's data, and those of a
+ * code that is no organisation only to actors who read every organisation's (the system,
+ * regulators). Text is stored as given, bound, never interpreted.
+ */
+
+struct store_spells_import {
+	int64_t import_id, indicator_id;
+	enum model_grain grain;
+	char period_start[11], period_end[11]; /* the period the spells are about */
+	int64_t spells, deaths, providers, groups;
+	double odds, h;     /* CUSUM odds ratio and threshold */
+	double tail_cut;    /* overdispersion: share cut from each tail */
+	bool winsorised;    /* tails winsorised, else trimmed */
+	bool has_phi;       /* overdispersion estimated; else phi absent and tau2 = 0 */
+	double phi, tau2;
+};
+
+struct store_spells_provider {
+	int64_t import_id;
+	int provider;                  /* 0-based, in the import's code order */
+	char code[CU_MAX_CODE + 1];    /* exactly as in the file */
+	int64_t org_id;                /* 0 when the code is not an organisation code */
+	int64_t spells, observed;
+	double expected;
+	double ratio;                  /* observed / expected; NaN (stored NULL) when undefined */
+	double lower95, upper95, lower998, upper998;             /* overdispersed; NaN likewise */
+	double pois_lower95, pois_upper95, pois_lower998, pois_upper998; /* exact Poisson */
+	int band;                      /* -1 lower than expected, 0 as expected, 1 higher */
+};
+
+struct store_spells_group {
+	int64_t import_id;
+	int diag_group;                /* 1 to 142 */
+	int64_t spells, deaths;
+	int patterns, parameters, iterations;
+	char status[16];               /* converged, separated, not_converged or failed */
+	char dropped[96];              /* covariates left out, space-separated; "" none */
+};
+
+struct store_spells_series {
+	int64_t import_id;
+	int provider, diag_group;
+	int64_t spells, deaths;
+	double expected;
+	int64_t alarms, first_alarm;   /* first_alarm: 1-based spell in the series, 0 none */
+	double s_end;                  /* the CUSUM at the last spell */
+};
+
+struct store_spells_cell {
+	int64_t import_id;
+	int provider, diag_group;
+	int pattern;                   /* 0 to 1199: ingest/spells.h spells_pattern_decode */
+	int64_t spells, deaths;
+};
+
+/* Write one import's header, provider, group or series row, or its cells. CU_EDENIED; CU_EDB
+ * (also for a row whose parent is missing or repeated, or a figure out of range). */
+int store_spells_import_put(struct store *s, const struct cu_actor *a,
+			    const struct store_spells_import *r, struct cu_err *err);
+int store_spells_provider_put(struct store *s, const struct cu_actor *a,
+			      const struct store_spells_provider *p, struct cu_err *err);
+int store_spells_group_put(struct store *s, const struct cu_actor *a,
+			   const struct store_spells_group *g, struct cu_err *err);
+int store_spells_series_put(struct store *s, const struct cu_actor *a,
+			    const struct store_spells_series *r, struct cu_err *err);
+/* The N cells C[0 .. N) (any number; written many to a statement). */
+int store_spells_cells_put(struct store *s, const struct cu_actor *a,
+			   const struct store_spells_cell *c, size_t n, struct cu_err *err);
+
+/* Read import IMPORT_ID's header into *OUT. CU_ENOENT when it is not a spells import. */
+int store_spells_import_get(struct store *s, const struct cu_actor *a, int64_t import_id,
+			    struct store_spells_import *out, struct cu_err *err);
+/*
+ * Call CB for each row of import IMPORT_ID that A may see, in key order: providers by index,
+ * groups by number, series by provider then group, cells by provider, group, pattern. A
+ * non-zero return from CB stops. The row is valid only during the call.
+ */
+int store_spells_provider_list(struct store *s, const struct cu_actor *a, int64_t import_id,
+			       int (*cb)(void *arg, const struct store_spells_provider *p),
+			       void *arg, struct cu_err *err);
+int store_spells_group_list(struct store *s, const struct cu_actor *a, int64_t import_id,
+			    int (*cb)(void *arg, const struct store_spells_group *g), void *arg,
+			    struct cu_err *err);
+int store_spells_series_list(struct store *s, const struct cu_actor *a, int64_t import_id,
+			     int (*cb)(void *arg, const struct store_spells_series *r), void *arg,
+			     struct cu_err *err);
+int store_spells_cell_list(struct store *s, const struct cu_actor *a, int64_t import_id,
+			   int (*cb)(void *arg, const struct store_spells_cell *c), void *arg,
+			   struct cu_err *err);
+
 /* ---- audit ---- */
 
 struct store_audit {
