@@ -12,12 +12,15 @@ PORT ?= 8080
 DB ?= var/custodian.db
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan run test check-tree bench fuzz valgrind format clean
+.PHONY: all deps deps-browser build build-asan run test check-tree bench fuzz valgrind format clean
 
 all: build
 
 deps:
 	@./scripts/install-deps
+
+deps-browser:
+	@./scripts/install-deps --browser
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -33,7 +36,7 @@ run: build
 	@./build/custodian -d $(DB) demo-load
 	@./build/custodian -d $(DB) serve --port $(PORT)
 
-test: build-asan check-tree
+test: deps-browser build-asan check-tree
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan -j $(JOBS) --output-on-failure 2>&1 | tee build-asan/ctest.log; \
 	  status=$${PIPESTATUS[0]}; \
