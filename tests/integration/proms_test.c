@@ -86,7 +86,7 @@ static int proms(const char *in, const char *ts, const char *measure, const char
 /* Unzip the CSV in ../shared/data/proms/PACK/ZIP to NAME in the temporary folder. */
 static const char *unzipped(const char *pack, const char *zip, const char *name)
 {
-	char cmd[2048];
+	static char cmd[65536];
 	const char *out = kept(name);
 
 	/* The zips also hold macOS resource forks (__MACOSX/._NAME), which -p would append. */

@@ -1,0 +1,127 @@
+/*
+ * custodian serve through the built binary: the configuration file (read, located errors,
+ * the command line winning over it) and a graceful stop on SIGTERM (the process answers, then
+ * stops cleanly with exit status 0).
+ */
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/proc.h"
+#include "test.h"
+
+static char dir[] = "/tmp/cu-serve-XXXXXX";
+static char db[128], errbuf[4096];
+
+static const char *write_ini(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int serve_with(const char *ini)
+{
+	const char *argv[] = { CU_BINARY, "-d", db, "serve", "--config", ini, NULL };
+
+	return test_exec(argv, NULL, NULL, 0, errbuf, sizeof errbuf);
+}
+
+static void config_errors_are_located(void)
+{
+	CHECK_INT(serve_with(write_ini("a.ini", "[server]\nport = 8111\nbogus = 1\n")), 1);
+	CHECK_CONTAINS(errbuf, "a.ini:3: unknown key \"bogus\": expected address, port, database, "
+			       "quiet or secure");
+	CHECK_INT(serve_with(write_ini("b.ini", "[server]\nport = 70000\n")), 1);
+	CHECK_CONTAINS(errbuf, "b.ini:2:");
+	CHECK_INT(serve_with(write_ini("c.ini", "[web]\nport = 1\n")), 1);
+	CHECK_CONTAINS(errbuf, "c.ini:2: section [web]: expected [server]");
+	CHECK_INT(serve_with(write_ini("d.ini", "[server]\nquiet = perhaps\n")), 1);
+	CHECK_CONTAINS(errbuf, "d.ini:2: quiet = perhaps: expected yes or no");
+	CHECK_INT(serve_with(write_ini("e.ini", "[server]\nthis line has no equals sign\n")), 1);
+	CHECK_CONTAINS(errbuf, "e.ini:2:");
+	CHECK_INT(serve_with("/nonexistent/custodian.ini"), 1);
+	CHECK_CONTAINS(errbuf, "/nonexistent/custodian.ini: cannot read the file");
+	/* A database named in the file that does not exist: refused before serving. */
+	CHECK_INT(serve_with(write_ini("f.ini", "[server]\ndatabase = /nonexistent/x.db\n")), 1);
+}
+
+/* Serve from a config file on port 0 (the command line wins over the file's port), answer a
+ * request, then stop on SIGTERM with status 0. */
+static void serves_and_stops_on_sigterm(void)
+{
+	const char *ini = write_ini("ok.ini", "[server]\naddress = 127.0.0.1\nport = 1\nquiet = yes\n");
+	int out[2], status = -1;
+	char buf[512] = "";
+	ssize_t n = 0, k;
+	unsigned port = 0;
+	pid_t pid;
+
+	if (pipe(out) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		execl(CU_BINARY, CU_BINARY, "-d", db, "serve", "--config", ini, "--port", "0",
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	while (!strstr(buf, "/ (") && n < (ssize_t)sizeof buf - 1 &&
+	       (k = read(out[0], buf + n, sizeof buf - 1 - (size_t)n)) > 0) {
+		n += k;
+		buf[n] = '\0';
+	}
+	CHECK(sscanf(buf, "custodian is serving http://127.0.0.1:%u/", &port) == 1);
+	CHECK(port != 1 && port != 0);
+	if (port) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		const char *req = "GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+		char reply[256] = "";
+
+		inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+		    write(fd, req, strlen(req)) > 0 && read(fd, reply, sizeof reply - 1) > 0)
+			CHECK(strncmp(reply, "HTTP/1.1 200", 12) == 0);
+		else
+			CHECK(!"the server answers");
+		close(fd);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	n = read(out[0], buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK_CONTAINS(buf, "custodian stopped");
+	close(out[0]);
+}
+
+int main(void)
+{
+	char cmd[512];
+
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(db, sizeof db, "%s/c.db", dir);
+	snprintf(cmd, sizeof cmd, "%s -d %s init >/dev/null", CU_BINARY, db);
+	if (system(cmd) != 0)
+		return 2;
+	RUN(config_errors_are_located);
+	RUN(serves_and_stops_on_sigterm);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 2;
+	return test_done();
+}
