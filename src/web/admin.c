@@ -375,35 +375,97 @@ void page_admin_user_add(struct page *pg)
 
 /* ---- organisations, relationships, catalogue ---- */
 
-static int org_row(void *arg, const struct store_org *o)
-{
-	struct html *h = arg;
+struct org_vec {
+	size_t n, cap;
+	struct store_org *o;
+};
 
-	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-	cell(h, o->code);
-	cell(h, o->name);
-	cell(h, model_org_kind_name(o->kind));
-	cell(h, o->parent[0] ? o->parent : "-");
-	cell(h, o->postcode);
-	html_close(h);
+static int keep_org(void *arg, const struct store_org *o)
+{
+	struct org_vec *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
+	}
+	v->o[v->n++] = *o;
 	return 0;
+}
+
+static int org_by_code(const void *a, const void *b)
+{
+	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
+}
+
+static int org_by_kind(const void *a, const void *b)
+{
+	const struct store_org *x = a, *y = b;
+
+	return x->kind != y->kind ? (int)x->kind - (int)y->kind : strcmp(x->name, y->name);
 }
 
 void page_admin_orgs(struct page *pg)
 {
 	struct html *h = &pg->h;
-	static const char *const cols[] = { "Code", "Name", "Kind", "Parent", "Postcode", NULL };
+	static const char *const keys[] = { "code", "name", "kind" };
+	static const char *const titles[] = { "Code", "Name", "Kind" };
+	const char *sort = web_query(pg->req, "sort"), *pq = web_query(pg->req, "page");
+	long pageno = pq ? strtol(pq, NULL, 10) : 1, pages;
+	struct org_vec v = { 0 };
 	struct cu_err err;
 
 	cu_err_clear(&err);
-	page_start(pg, "Organisations");
-	html_elem(h, HTML_H1, NULL, "Organisations");
-	table_start(h, "Every organisation, by name", cols);
-	if (store_org_list(pg->s, &pg->actor, org_row, h, &err)) {
+	if (!sort || (strcmp(sort, "code") != 0 && strcmp(sort, "kind") != 0))
+		sort = "name"; /* the store lists by name */
+	if (store_org_list(pg->s, &pg->actor, keep_org, &v, &err)) {
+		free(v.o);
 		page_error(pg, &err);
 		return;
 	}
+	if (strcmp(sort, "code") == 0)
+		qsort(v.o, v.n, sizeof *v.o, org_by_code);
+	else if (strcmp(sort, "kind") == 0)
+		qsort(v.o, v.n, sizeof *v.o, org_by_kind);
+	pages = v.n ? (long)((v.n + PAGE_ROWS - 1) / PAGE_ROWS) : 1;
+	if (pageno < 1 || pageno > pages)
+		pageno = 1;
+	page_start(pg, "Organisations");
+	html_elem(h, HTML_H1, NULL, "Organisations");
+	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
+	html_open(h, HTML_CAPTION, HTML_ATTR_CLASS, "nhsuk-table__caption", -1);
+	html_textf(h, "%zu organisations; choose a column heading to sort by it", v.n);
+	html_close(h);
+	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
+	html_open(h, HTML_TR, -1);
+	for (size_t k = 0; k < 3; k++) {
+		char href[64];
+
+		snprintf(href, sizeof href, "/admin/organisations?sort=%s", keys[k]);
+		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+			  HTML_ATTR_ARIA_SORT, strcmp(sort, keys[k]) == 0 ? "ascending" : "none", -1);
+		html_link(h, href, NULL, NULL, titles[k]);
+		html_close(h);
+	}
+	html_elem(h, HTML_TH, "nhsuk-table__header", "Parent");
+	html_elem(h, HTML_TH, "nhsuk-table__header", "Postcode");
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
+	for (size_t i = (size_t)(pageno - 1) * PAGE_ROWS; i < v.n && i < (size_t)pageno * PAGE_ROWS;
+	     i++) {
+		const struct store_org *o = &v.o[i];
+
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		cell(h, o->code);
+		cell(h, o->name);
+		cell(h, model_org_kind_name(o->kind));
+		cell(h, o->parent[0] ? o->parent : "-");
+		cell(h, o->postcode);
+		html_close(h);
+	}
 	table_end(h);
+	page_pager(pg, "/admin/organisations", sort, pageno, pages);
+	free(v.o);
 	page_end(pg);
 }
 

@@ -274,6 +274,38 @@ void page_redirect(struct page *pg, const char *location)
 	snprintf(pg->res->location, sizeof pg->res->location, "%s", location);
 }
 
+/* "Previous" and "Next" links of a paginated list. */
+void page_pager(struct page *pg, const char *base, const char *sort, long pageno, long pages)
+{
+	struct html *h = &pg->h;
+	char href[256];
+
+	if (pages <= 1)
+		return;
+	html_open(h, HTML_NAV, HTML_ATTR_CLASS, "nhsuk-pagination", HTML_ATTR_ROLE, "navigation",
+		  HTML_ATTR_ARIA_LABEL, "Pagination", -1);
+	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-pagination__list", -1);
+	if (pageno > 1) {
+		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno - 1);
+		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--previous", -1);
+		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--prev",
+			  "Previous page");
+		html_close(h);
+	}
+	if (pageno < pages) {
+		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno + 1);
+		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--next", -1);
+		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--next",
+			  "Next page");
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-body-s", -1);
+	html_textf(h, "Page %ld of %ld", pageno, pages);
+	html_close(h);
+}
+
 /* ---- the request ---- */
 
 static void resolve_session(struct page *pg)

@@ -41,6 +41,10 @@ void page_error(struct page *pg, const struct cu_err *err);
 void page_redirect(struct page *pg, const char *location);
 /* A form's hidden form-token field. */
 void page_csrf_field(struct page *pg);
+/* Rows per page of a long list. */
+#define PAGE_ROWS 50
+/* "Previous" and "Next" links of page PAGENO of PAGES of the list at BASE sorted by SORT. */
+void page_pager(struct page *pg, const char *base, const char *sort, long pageno, long pages);
 /* A page's own link: PATH with one escaped segment appended, then SUFFIX (may be NULL). */
 void page_href(char *out, size_t n, const char *path, const char *segment, const char *suffix);
 

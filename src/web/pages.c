@@ -20,7 +20,6 @@
 #include "web/app.h"
 #include "web/chart.h"
 
-#define PAGE_ROWS 50
 
 /* How an indicator's values are shown: proportions as percentages, the rest in their unit. */
 static double shown_scale(const struct store_indicator *ind)
@@ -282,38 +281,6 @@ static int by_code(const void *a, const void *b)
 	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
 }
 
-/* "Previous" and "Next" links of a paginated list. */
-static void pager(struct page *pg, const char *base, const char *sort, long pageno, long pages)
-{
-	struct html *h = &pg->h;
-	char href[256];
-
-	if (pages <= 1)
-		return;
-	html_open(h, HTML_NAV, HTML_ATTR_CLASS, "nhsuk-pagination", HTML_ATTR_ROLE, "navigation",
-		  HTML_ATTR_ARIA_LABEL, "Pagination", -1);
-	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-pagination__list", -1);
-	if (pageno > 1) {
-		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno - 1);
-		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--previous", -1);
-		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--prev",
-			  "Previous page");
-		html_close(h);
-	}
-	if (pageno < pages) {
-		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno + 1);
-		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--next", -1);
-		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--next",
-			  "Next page");
-		html_close(h);
-	}
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-body-s", -1);
-	html_textf(h, "Page %ld of %ld", pageno, pages);
-	html_close(h);
-}
-
 void page_providers(struct page *pg)
 {
 	struct html *h = &pg->h;
@@ -374,7 +341,7 @@ void page_providers(struct page *pg)
 	}
 	html_close(h);
 	html_close(h);
-	pager(pg, "/providers", sort, pageno, pages);
+	page_pager(pg, "/providers", sort, pageno, pages);
 	free(v.o);
 	page_end(pg);
 }

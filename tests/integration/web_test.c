@@ -542,6 +542,26 @@ static void idle_connections_do_not_starve_users(void)
 	CHECK(opened > 0);
 }
 
+/* Lists sort by the column asked for; an out-of-range page is the first page. */
+static void lists_sort_and_page(void)
+{
+	const char *a, *b;
+
+	CHECK_INT(get_as(cookie[R_ADMIN], "/admin/organisations?sort=code"), 200);
+	a = strstr(body(), ">QAA<");
+	b = strstr(body(), ">RAA<");
+	CHECK(a && b && a < b);
+	CHECK_CONTAINS(body(), "aria-sort=\"ascending\"><a href=\"/admin/organisations?sort=code\"");
+	CHECK_INT(get_as(cookie[R_ADMIN], "/admin/organisations?sort=name&page=99"), 200);
+	a = strstr(body(), ">Alpha Commissioning Board<");
+	b = strstr(body(), ">Oversight Team<");
+	CHECK(a && b && a < b);
+	CHECK_INT(get_as(cookie[R_REG], "/providers?sort=code&page=-1"), 200);
+	a = strstr(body(), ">RAA<");
+	b = strstr(body(), ">RCC<");
+	CHECK(a && b && a < b);
+}
+
 static void html_writer_escapes_every_special_character(void)
 {
 	struct cu_buf b;
@@ -591,6 +611,7 @@ int main(void)
 	RUN(huge_and_malformed_bodies);
 	RUN(upload_reports_located_errors);
 	RUN(idle_connections_do_not_starve_users);
+	RUN(lists_sort_and_page);
 	RUN(html_writer_escapes_every_special_character);
 	web_stop(w);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
