@@ -261,6 +261,22 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;"
 	"CREATE TRIGGER spells_cell_no_delete BEFORE DELETE ON spells_cell"
 	"  BEGIN SELECT RAISE(ABORT, 'spells results are append-only'); END;",
+	/* 5: rebasing of an organisation's SPC chart for one indicator (src/store/rebase.c): from
+	 * PERIOD_START on the chart has new limits, for the REASON recorded (a new pathway, a
+	 * changed definition). Recorded, never changed, so a chart can be replayed as it was. */
+	"CREATE TABLE rebase ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  indicator_id INTEGER NOT NULL REFERENCES indicator(id),"
+	"  period_start TEXT NOT NULL,"
+	"  reason TEXT NOT NULL CHECK (length(reason) >= 1 AND length(reason) <= 1000),"
+	"  actor TEXT NOT NULL,"
+	"  recorded_at TEXT NOT NULL,"
+	"  UNIQUE (org_id, indicator_id, period_start));"
+	"CREATE TRIGGER rebase_no_update BEFORE UPDATE ON rebase"
+	"  BEGIN SELECT RAISE(ABORT, 'rebasing is recorded, never changed'); END;"
+	"CREATE TRIGGER rebase_no_delete BEFORE DELETE ON rebase"
+	"  BEGIN SELECT RAISE(ABORT, 'rebasing is recorded, never changed'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -573,6 +589,7 @@ int store_digest(struct store *s, char out[65], struct cu_err *err)
 		"SELECT * FROM app_user ORDER BY id", "SELECT * FROM user_session ORDER BY id",
 		"SELECT * FROM signin_failure ORDER BY id",
 		"SELECT * FROM commissioning ORDER BY id", "SELECT * FROM oversight ORDER BY id",
+		"SELECT * FROM rebase ORDER BY id",
 		"SELECT * FROM spells_import ORDER BY import_id",
 		"SELECT * FROM spells_provider ORDER BY import_id, provider",
 		"SELECT * FROM spells_group ORDER BY import_id, diag_group",

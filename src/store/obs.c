@@ -58,7 +58,7 @@ static const char *const sql[STMT__MAX] = {
  * Normalise an as-of time for comparison with recorded_at: NULL or "" means now (a string
  * above every timestamp); a bare date YYYY-MM-DD means the end of that day.
  */
-static const char *as_of_bound(const char *as_of, char buf[32])
+const char *store_as_of_bound(const char *as_of, char buf[32])
 {
 	size_t n = as_of ? strlen(as_of) : 0;
 
@@ -208,7 +208,7 @@ int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, indicator_id);
-	sqlite3_bind_text(st, 3, as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, store_as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
 	return each_row(s, st, cb, arg, err);
 }
 
@@ -224,7 +224,7 @@ int store_obs_latest(struct store *s, const struct cu_actor *a, int64_t org_id,
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LATEST, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_text(st, 3, as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, store_as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
 	return each_row(s, st, cb, arg, err);
 }
 

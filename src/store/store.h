@@ -142,6 +142,32 @@ int store_commissioning_list(struct store *s, const struct cu_actor *a,
 			     int (*cb)(void *arg, const struct store_relation *r), void *arg,
 			     struct cu_err *err);
 
+/* ---- rebasing of SPC charts (rebase.c) ---- */
+
+struct store_rebase {
+	char period_start[11];  /* the first period with the new limits */
+	char reason[1001];
+	char actor[64];
+	char recorded_at[32];
+};
+
+/*
+ * Record that organisation ORG_ID's chart of indicator INDICATOR_ID starts new limits at
+ * PERIOD_START (a YYYY-MM-DD period start) for REASON (1 to 1000 bytes of text). Audited.
+ * Errors: CU_EDENIED unless the actor may both read and submit the organisation's data (a
+ * quality decision: not for administrators); CU_EINVAL for an empty
+ * or overlong reason or a malformed date; CU_EEXIST when that period already starts a
+ * segment.
+ */
+int store_rebase_add(struct store *s, const struct cu_actor *a, int64_t org_id,
+		     int64_t indicator_id, const char *period_start, const char *reason,
+		     struct cu_err *err);
+/* The rebasing recorded at or before AS_OF (NULL: now), by period. Needs READ_DATA. */
+int store_rebase_list(struct store *s, const struct cu_actor *a, int64_t org_id,
+		      int64_t indicator_id, const char *as_of,
+		      int (*cb)(void *arg, const struct store_rebase *r), void *arg,
+		      struct cu_err *err);
+
 /* ---- catalogue: services and indicators ---- */
 
 struct store_service {
@@ -374,6 +400,25 @@ int store_spells_series_list(struct store *s, const struct cu_actor *a, int64_t 
 int store_spells_cell_list(struct store *s, const struct cu_actor *a, int64_t import_id,
 			   int (*cb)(void *arg, const struct store_spells_cell *c), void *arg,
 			   struct cu_err *err);
+/*
+ * Call CB with the header of every spells import, ordered by the period it is about
+ * (period_start, then period_end), then by import id, so a period imported again comes after
+ * the import it revises. Access as store_spells_import_get. A non-zero return from CB stops.
+ * The header is valid only during the call.
+ */
+int store_spells_import_list(struct store *s, const struct cu_actor *a,
+			     int (*cb)(void *arg, const struct store_spells_import *r), void *arg,
+			     struct cu_err *err);
+/*
+ * Call CB for the CUSUM summaries of one provider of import IMPORT_ID (PROVIDER, its index as
+ * in struct store_spells_provider), by group: the rows store_spells_series_list gives for that
+ * provider, found by key rather than by reading the whole import. None when A may not see
+ * the provider's rows (as store_spells_series_list) or there is no such provider.
+ */
+int store_spells_provider_series_list(struct store *s, const struct cu_actor *a,
+				      int64_t import_id, int provider,
+				      int (*cb)(void *arg, const struct store_spells_series *r),
+				      void *arg, struct cu_err *err);
 
 /* ---- audit ---- */
 

@@ -19,6 +19,7 @@ enum store_module {
 	STORE_MOD_AUDIT,
 	STORE_MOD_RELATIONS,
 	STORE_MOD_SPELLS,
+	STORE_MOD_REBASE,
 	STORE_MOD__MAX
 };
 
@@ -56,6 +57,12 @@ int store_step(struct store *s, sqlite3_stmt *st, const char *what, struct cu_er
 int store_bind_str(sqlite3_stmt *st, int i, struct cu_str v);
 /* Copy column I as text into DST (size N), truncating; "" for NULL. */
 void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n);
+
+/*
+ * The upper bound of a read "as known at AS_OF": NULL or "" is the end of time, a bare date
+ * YYYY-MM-DD the end of that day (BUF holds it), anything else is used as given (obs.c).
+ */
+const char *store_as_of_bound(const char *as_of, char buf[32]);
 
 /* Write one audit entry. */
 int store_audit_write(struct store *s, const struct cu_actor *a, const char *action,

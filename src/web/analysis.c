@@ -35,8 +35,26 @@ static int keep_obs(void *arg, const struct store_obs *o)
 	return 0;
 }
 
+struct rebase_vec {
+	size_t n, cap;
+	struct store_rebase *r;
+};
+
+static int keep_rebase(void *arg, const struct store_rebase *r)
+{
+	struct rebase_vec *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 4;
+		v->r = xrealloc(v->r, v->cap * sizeof *v->r);
+	}
+	v->r[v->n++] = *r;
+	return 0;
+}
+
 void series_free(struct series *sr)
 {
+	free(sr->brk);
 	free(sr->obs);
 	free(sr->value);
 	free(sr->label);
@@ -52,16 +70,19 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 		struct cu_err *err)
 {
 	struct obs_vec v = { 0 };
-	size_t n, m = 0, *idx;
+	struct rebase_vec rb = { 0 };
+	size_t n, m = 0, *idx, *cut, ncut = 0, *pos;
 	double *x;
 	unsigned char *fl;
 	struct stats_xmr_opts o;
-	struct stats_xmr_segment seg;
+	struct stats_xmr_segment *seg;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, keep_obs, &v, err))) {
+	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, keep_obs, &v, err)) ||
+	    (rc = store_rebase_list(s, a, org_id, ind->id, as_of, keep_rebase, &rb, err))) {
 		free(v.o);
+		free(rb.r);
 		return rc;
 	}
 	n = v.n;
@@ -84,33 +105,73 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 		if (isfinite(out->value[i]))
 			m++;
 	}
+	/* Each rebasing starts at the first period on or after its date. */
+	out->brk = xcalloc(rb.n + 1, sizeof *out->brk);
+	for (size_t k = 0; k < rb.n; k++) {
+		size_t i = 0;
+
+		while (i < n && strcmp(v.o[i].period_start, rb.r[k].period_start) < 0)
+			i++;
+		if (i == 0 || i == n)
+			continue; /* before the first point or after the last: nothing to split */
+		if (out->nbreak && out->brk[out->nbreak - 1].index == i)
+			continue;
+		out->brk[out->nbreak].index = i;
+		snprintf(out->brk[out->nbreak].period, sizeof out->brk[0].period, "%s",
+			 out->label[i]);
+		snprintf(out->brk[out->nbreak].reason, sizeof out->brk[0].reason, "%s",
+			 rb.r[k].reason);
+		out->nbreak++;
+	}
+	free(rb.r);
 	if (m < 2)
 		return 0;
-	/* The chart runs over the periods that have a value; gaps are left out of it. */
+	/* The chart runs over the periods that have a value; gaps are left out of it. POS[i] is
+	 * the chart index of series point i (the count of values before it). */
 	x = xmalloc(m * sizeof *x);
 	fl = xmalloc(m);
 	idx = xmalloc(m * sizeof *idx);
+	pos = xmalloc((n + 1) * sizeof *pos);
+	cut = xmalloc((out->nbreak + 1) * sizeof *cut);
+	seg = xmalloc((out->nbreak + 1) * sizeof *seg);
 	m = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		pos[i] = m;
 		if (isfinite(out->value[i])) {
 			idx[m] = i;
 			x[m++] = out->value[i];
 		}
+	}
+	/* A rebasing applies when both segments it makes keep at least two values. */
+	for (size_t k = 0; k < out->nbreak; k++) {
+		size_t c = pos[out->brk[k].index], prev = ncut ? cut[ncut - 1] : 0;
+
+		if (c >= prev + 2 && c + 2 <= m) {
+			cut[ncut++] = c;
+			out->brk[k].applied = 1;
+		}
+	}
 	stats_xmr_defaults(&o);
 	o.polarity = out->polarity;
 	o.target = out->target;
-	if (stats_xmr(x, m, &o, &seg, 1, fl, &out->xmr) == STATS_OK) {
+	o.breaks = cut;
+	o.nbreaks = ncut;
+	if (stats_xmr(x, m, &o, seg, ncut + 1, fl, &out->xmr) == STATS_OK) {
 		out->has_chart = 1;
-		for (size_t k = 0; k < m; k++) {
-			out->flags[idx[k]] = fl[k];
-			out->mean[idx[k]] = seg.mean;
-			out->lcl[idx[k]] = seg.lcl;
-			out->ucl[idx[k]] = seg.ucl;
-		}
+		for (size_t g = 0; g <= ncut && g < out->xmr.nseg; g++)
+			for (size_t k = seg[g].start; k < seg[g].start + seg[g].len; k++) {
+				out->flags[idx[k]] = fl[k];
+				out->mean[idx[k]] = seg[g].mean;
+				out->lcl[idx[k]] = seg[g].lcl;
+				out->ucl[idx[k]] = seg[g].ucl;
+			}
 	}
 	free(x);
 	free(fl);
 	free(idx);
+	free(pos);
+	free(cut);
+	free(seg);
 	return 0;
 }
 

@@ -13,6 +13,14 @@
 #include "stats/spc.h"
 #include "store/store.h"
 
+/* A rebasing of the chart as the series sees it. */
+struct series_break {
+	size_t index;          /* the first point of the new segment (into the series) */
+	char period[16];       /* its label */
+	char reason[1001];
+	int applied;           /* 0 when it would leave a segment of fewer than 2 values */
+};
+
 /* One organisation's series of one indicator, with its XmR chart. */
 struct series {
 	size_t n;
@@ -25,14 +33,17 @@ struct series {
 	int has_chart;              /* at least 2 values: a chart was computed */
 	enum stats_polarity polarity;
 	double target;              /* NaN when none */
+	size_t nbreak;
+	struct series_break *brk;   /* the rebasing recorded (as known at AS_OF), by period */
 };
 
 enum stats_polarity analysis_polarity(const struct store_indicator *ind);
 
 /*
  * Load the series of indicator IND for organisation ORG_ID as known at AS_OF (NULL: now) and
- * compute its XmR chart (Making Data Count defaults: screening on, shift 7, trend 7). Missing
- * and suppressed periods stay in the series as gaps and are left out of the chart. Free with
+ * compute its XmR chart (Making Data Count defaults: screening on, shift 7, trend 7), each
+ * recorded rebasing starting a segment with its own limits. Missing and suppressed periods
+ * stay in the series as gaps and are left out of the chart. Free with
  * series_free. Errors as store_obs_series (CU_EDENIED for an organisation not visible).
  */
 int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,

@@ -31,6 +31,7 @@ static const struct route routes[] = {
 	{ "GET", "/providers", NEED_SIGNED, false, page_providers },
 	{ "GET", "/org/*", NEED_SIGNED, false, page_provider },
 	{ "GET", "/org/*/indicator/*", NEED_SIGNED, false, page_indicator },
+	{ "POST", "/org/*/indicator/*", NEED_SUBMIT, false, page_rebase_add },
 	{ "GET", "/indicator/*", NEED_SIGNED, false, page_funnel },
 	{ "GET", "/imports", NEED_SUBMIT, false, page_imports },
 	{ "POST", "/imports", NEED_SUBMIT, false, page_import_upload },

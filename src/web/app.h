@@ -53,6 +53,7 @@ void page_home(struct page *pg);
 void page_providers(struct page *pg);
 void page_provider(struct page *pg);
 void page_indicator(struct page *pg);
+void page_rebase_add(struct page *pg);
 void page_funnel(struct page *pg);
 void page_signin_form(struct page *pg);
 void page_signin(struct page *pg);

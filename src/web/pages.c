@@ -654,7 +654,122 @@ static void series_xlsx(struct page *pg, const struct store_org *org,
 	snprintf(pg->res->download, sizeof pg->res->download, "%s-%s.xlsx", org->code, ind->code);
 }
 
+/* The chart's rebasing (each with its reason) and, for those who may, the form to add one. */
+static void rebase_section(struct page *pg, const struct store_org *org,
+			   const struct store_indicator *ind, const struct series *sr,
+			   const char *error)
+{
+	struct html *h = &pg->h;
+	enum model_role r = pg->actor.role;
+	char action[512], part[256];
+
+	html_elem(h, HTML_H2, NULL, "Rebasing");
+	if (sr->nbreak == 0)
+		html_elem(h, HTML_P, NULL, "The chart has one set of limits: it has not been rebased.");
+	else {
+		html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-list--bullet", -1);
+		for (size_t k = 0; k < sr->nbreak; k++) {
+			html_open(h, HTML_LI, -1);
+			html_textf(h, "New limits from %s: %s%s", sr->brk[k].period, sr->brk[k].reason,
+				   sr->brk[k].applied ? "" : " (not applied: a segment would have "
+							    "fewer than two values)");
+			html_close(h);
+		}
+		html_close(h);
+	}
+	if (r != MODEL_ROLE_ADMIN && r != MODEL_ROLE_COMMISSIONER && r != MODEL_ROLE_PROVIDER)
+		return;
+	page_href(part, sizeof part, "/org/", org->code, "/indicator/");
+	page_href(action, sizeof action, part, ind->code, NULL);
+	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, action, -1);
+	page_csrf_field(pg);
+	if (error) {
+		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-error-summary", HTML_ATTR_ROLE, "alert",
+			  HTML_ATTR_ARIA_LABELLEDBY, "rebase-error", HTML_ATTR_TABINDEX, "-1", -1);
+		html_open(h, HTML_H2, HTML_ATTR_CLASS, "nhsuk-error-summary__title", HTML_ATTR_ID,
+			  "rebase-error", -1);
+		html_text(h, "There is a problem");
+		html_close(h);
+		html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-error-summary__list", -1);
+		html_open(h, HTML_LI, -1);
+		html_link(h, "#reason", NULL, NULL, error);
+		html_close(h);
+		html_close(h);
+		html_close(h);
+	}
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-form-group", -1);
+	html_open(h, HTML_LABEL, HTML_ATTR_CLASS, "nhsuk-label", HTML_ATTR_FOR, "period", -1);
+	html_text(h, "New limits from");
+	html_close(h);
+	html_open(h, HTML_SELECT, HTML_ATTR_CLASS, "nhsuk-select", HTML_ATTR_ID, "period",
+		  HTML_ATTR_NAME, "period", -1);
+	for (size_t i = 1; i < sr->n; i++) {
+		const char *want = web_form(pg->req, "period");
+
+		html_open(h, HTML_OPTION, HTML_ATTR_VALUE, sr->obs[i].period_start, HTML_ATTR_SELECTED,
+			  want && strcmp(want, sr->obs[i].period_start) == 0 ? "selected" : NULL, -1);
+		html_text(h, sr->label[i]);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS,
+		  error ? "nhsuk-form-group nhsuk-form-group--error" : "nhsuk-form-group", -1);
+	html_open(h, HTML_LABEL, HTML_ATTR_CLASS, "nhsuk-label", HTML_ATTR_FOR, "reason", -1);
+	html_text(h, "Why the process changed (recorded with your name)");
+	html_close(h);
+	html_void(h, HTML_INPUT, HTML_ATTR_CLASS, "nhsuk-input", HTML_ATTR_ID, "reason",
+		  HTML_ATTR_NAME, "reason", HTML_ATTR_TYPE, "text", HTML_ATTR_VALUE,
+		  web_form(pg->req, "reason") ? web_form(pg->req, "reason") : "", -1);
+	html_close(h);
+	html_open(h, HTML_BUTTON, HTML_ATTR_CLASS, "nhsuk-button nhsuk-button--secondary",
+		  HTML_ATTR_TYPE, "submit", -1);
+	html_text(h, "Rebase the chart");
+	html_close(h);
+	html_close(h);
+}
+
+static void indicator_page(struct page *pg, const char *error);
+
 void page_indicator(struct page *pg)
+{
+	indicator_page(pg, NULL);
+}
+
+void page_rebase_add(struct page *pg)
+{
+	struct store_org org;
+	struct store_indicator ind;
+	struct cu_err err;
+	char back[512], part[256];
+
+	cu_err_clear(&err);
+	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
+	    store_indicator_get(pg->s, &pg->actor, cu_str_of(pg->arg[1]), &ind, &err)) {
+		page_error(pg, &err);
+		return;
+	}
+	if (store_rebase_add(pg->s, &pg->actor, org.id, ind.id, web_form(pg->req, "period"),
+			     web_form(pg->req, "reason"), &err) == 0) {
+		page_href(part, sizeof part, "/org/", org.code, "/indicator/");
+		page_href(back, sizeof back, part, ind.code, NULL);
+		page_redirect(pg, back);
+		return;
+	}
+	if (err.code == CU_EDENIED || err.code == CU_ENOENT) {
+		page_not_found(pg);
+		return;
+	}
+	pg->res->status = 400;
+	{
+		char msg[sizeof err.msg];
+
+		snprintf(msg, sizeof msg, "%s", err.msg);
+		indicator_page(pg, msg);
+	}
+}
+
+static void indicator_page(struct page *pg, const char *error)
 {
 	struct html *h = &pg->h;
 	static const char *const cols[] = { "Period", "Numerator", "Denominator", "Value", "Mean",
@@ -733,9 +848,21 @@ void page_indicator(struct page *pg)
 		c.flags = sr.flags;
 		c.polarity = sr.polarity;
 		c.target = ind.has_target ? ind.target * sc : NAN;
-		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
-		chart_xmr(h, &c, &err);
-		html_close(h);
+		{
+			struct chart_break *cb = xcalloc(sr.nbreak + 1, sizeof *cb);
+			size_t nb = 0;
+
+			for (size_t k = 0; k < sr.nbreak; k++)
+				if (sr.brk[k].applied)
+					cb[nb++] = (struct chart_break){ sr.brk[k].index,
+									 sr.brk[k].reason };
+			c.breaks = cb;
+			c.nbreaks = nb;
+			html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
+			chart_xmr(h, &c, &err);
+			html_close(h);
+			free(cb);
+		}
 		free(v);
 		free(m);
 		free(lo);
@@ -790,6 +917,7 @@ void page_indicator(struct page *pg)
 	}
 	html_close(h);
 	html_close(h);
+	rebase_section(pg, &org, &ind, &sr, error);
 	if (ind.definition[0]) {
 		html_elem(h, HTML_H2, NULL, "Definition");
 		html_elem(h, HTML_P, NULL, ind.definition);

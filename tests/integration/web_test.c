@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -285,6 +286,8 @@ static const struct expect table[] = {
 	{ "POST", "/imports", { 403, 400, 400, 400, 400, 403, 403 } },
 	{ "POST", "/admin/users", { 403, 400, 403, 403, 403, 403, 403 } },
 	{ "POST", "/admin/relationships", { 403, 400, 403, 403, 403, 403, 403 } },
+	/* Rebasing a chart without a reason: refused as such where the store allows rebasing. */
+	{ "POST", "/org/RAA/indicator/AE_4HR_BREACH_T1", { 403, 404, 400, 400, 404, 403, 403 } },
 };
 
 static void every_route_for_every_role(void)
@@ -542,6 +545,52 @@ static void idle_connections_do_not_starve_users(void)
 	CHECK(opened > 0);
 }
 
+/* A rebasing recorded with its reason splits the chart's limits from that period on, is shown
+ * with its reason (escaped), and a replay from before it shows the chart without it. */
+static void rebasing_splits_the_limits(void)
+{
+	char bodytext[512], before[64], url[160];
+	const char *p;
+	double m1 = 0, m2 = 0;
+	struct timeval tv;
+	struct tm tm;
+
+	/* A moment after the figures were imported and before the rebasing is recorded. */
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(before, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(before + strlen(before), sizeof before - strlen(before), ".%06ldZ",
+		 (long)tv.tv_usec);
+	usleep(2000);
+	snprintf(bodytext, sizeof bodytext, "csrf=%s&period=2024-07-01&reason=New+triage+%%3Cb%%3Epathway",
+		 csrf[R_COMM]);
+	CHECK_INT(post_as(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 303);
+	CHECK_INT(get_as(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1"), 200);
+	CHECK_CONTAINS(body(), "New limits from Jul 2024: New triage &lt;b&gt;pathway");
+	CHECK_CONTAINS(body(), "app-chart-break");
+	/* The same period again: refused, the form keeps the reason typed. */
+	CHECK_INT(post_as(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 400);
+	CHECK_CONTAINS(body(), "already starts new limits at 2024-07-01");
+	/* Two segments: June and July have different means. */
+	CHECK_INT(get_as(cookie[R_COMM], "/api/v1/org/RAA/indicator/AE_4HR_BREACH_T1"), 200);
+	p = strstr(body(), "\"period\":\"Jun 2024\"");
+	if (p && (p = strstr(p, "\"mean\":")))
+		m1 = atof(p + 7);
+	p = strstr(body(), "\"period\":\"Jul 2024\"");
+	if (p && (p = strstr(p, "\"mean\":")))
+		m2 = atof(p + 7);
+	CHECK(m1 > 0 && m2 > 0 && m1 != m2);
+	/* As known on a date before it was recorded, the chart had one set of limits. */
+	snprintf(url, sizeof url, "/org/RAA/indicator/AE_4HR_BREACH_T1?as_of=%s", before);
+	CHECK_INT(get_as(cookie[R_COMM], url), 200);
+	CHECK_CONTAINS(body(), "app-chart-xmr"); /* the figures were known then */
+	CHECK_CONTAINS(body(), "has not been rebased");
+	CHECK(strstr(body(), "app-chart-break") == NULL);
+	/* Another provider's chart cannot be rebased by a provider. */
+	snprintf(bodytext, sizeof bodytext, "csrf=%s&period=2024-07-01&reason=x", csrf[R_PROV2]);
+	CHECK_INT(post_as(cookie[R_PROV2], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 404);
+}
+
 /* Lists sort by the column asked for; an out-of-range page is the first page. */
 static void lists_sort_and_page(void)
 {
@@ -612,6 +661,7 @@ int main(void)
 	RUN(upload_reports_located_errors);
 	RUN(idle_connections_do_not_starve_users);
 	RUN(lists_sort_and_page);
+	RUN(rebasing_splits_the_limits);
 	RUN(html_writer_escapes_every_special_character);
 	web_stop(w);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
