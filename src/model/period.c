@@ -182,10 +182,11 @@ const char *model_period_label(const char *start, enum model_grain g, char out[1
 	}
 	switch (g) {
 	case MODEL_GRAIN_QUARTER: {
-		int fy = m >= 4 ? y : y - 1;
+		/* Y has four digits (checked above), so the label fits in 16 bytes. */
+		unsigned fy = (unsigned)(m >= 4 ? y : y - 1) % 10000;
 
-		snprintf(out, 16, "Q%d %d-%02d", (m >= 4 ? m - 4 : m + 8) / 3 + 1, fy,
-			 (fy + 1) % 100);
+		snprintf(out, 16, "Q%u %u-%02u", (unsigned)((m >= 4 ? m - 4 : m + 8) / 3 + 1) % 10,
+			 fy, (fy + 1) % 100);
 		break;
 	}
 	case MODEL_GRAIN_YEAR:
