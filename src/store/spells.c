@@ -23,6 +23,8 @@ enum {
 	STMT_LIST_GROUPS,
 	STMT_LIST_SERIES,
 	STMT_LIST_CELLS,
+	STMT_LIST_IMPORTS,
+	STMT_LIST_PROVIDER_SERIES,
 	STMT__MAX
 };
 
@@ -76,6 +78,13 @@ static const char *const sql[STMT__MAX] = {
 			    " JOIN spells_provider p ON p.import_id = c.import_id"
 			    " AND p.provider = c.provider"
 			    " WHERE c.import_id = ? ORDER BY c.provider, c.diag_group, c.pattern",
+	[STMT_LIST_IMPORTS] = "SELECT " IMPORT_COLS " FROM spells_import"
+			      " ORDER BY period_start, period_end, import_id",
+	/* One provider's rows: the primary key's prefix (import, provider) finds them. */
+	[STMT_LIST_PROVIDER_SERIES] = "SELECT " SERIES_COLS ", p.org_id FROM spells_series s"
+				      " JOIN spells_provider p ON p.import_id = s.import_id"
+				      " AND p.provider = s.provider"
+				      " WHERE s.import_id = ? AND s.provider = ? ORDER BY s.diag_group",
 };
 
 /*
@@ -452,6 +461,98 @@ int store_spells_cell_list(struct store *s, const struct cu_actor *a, int64_t im
 		c.spells = sqlite3_column_int64(st, 4);
 		c.deaths = sqlite3_column_int64(st, 5);
 		if (cb(arg, &c)) {
+			sqlite3_reset(st);
+			return 0;
+		}
+	}
+	return rc;
+}
+
+/* The header in the current row of ST (columns IMPORT_COLS) into *OUT. */
+static void import_row(sqlite3_stmt *st, struct store_spells_import *out)
+{
+	char t[16];
+
+	memset(out, 0, sizeof *out);
+	out->import_id = sqlite3_column_int64(st, 0);
+	out->indicator_id = sqlite3_column_int64(st, 1);
+	store_col_text(st, 2, out->period_start, sizeof out->period_start);
+	store_col_text(st, 3, out->period_end, sizeof out->period_end);
+	store_col_text(st, 4, t, sizeof t);
+	out->grain = (enum model_grain)model_grain_parse(t);
+	out->spells = sqlite3_column_int64(st, 5);
+	out->deaths = sqlite3_column_int64(st, 6);
+	out->providers = sqlite3_column_int64(st, 7);
+	out->groups = sqlite3_column_int64(st, 8);
+	out->odds = sqlite3_column_double(st, 9);
+	out->h = sqlite3_column_double(st, 10);
+	out->tail_cut = sqlite3_column_double(st, 11);
+	store_col_text(st, 12, t, sizeof t);
+	out->winsorised = strcmp(t, "winsor") == 0;
+	out->has_phi = sqlite3_column_type(st, 13) != SQLITE_NULL;
+	out->phi = col_num(st, 13);
+	out->tau2 = sqlite3_column_double(st, 14);
+}
+
+int store_spells_import_list(struct store *s, const struct cu_actor *a,
+			     int (*cb)(void *arg, const struct store_spells_import *r), void *arg,
+			     struct cu_err *err)
+{
+	struct store_spells_import r;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
+		return CU_EDENIED;
+	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_IMPORTS, err)))
+		return CU_EDB;
+	while ((rc = store_step(s, st, "listing spells imports", err)) == 1) {
+		import_row(st, &r);
+		if (cb(arg, &r)) {
+			sqlite3_reset(st);
+			return 0;
+		}
+	}
+	return rc;
+}
+
+int store_spells_provider_series_list(struct store *s, const struct cu_actor *a,
+				      int64_t import_id, int provider,
+				      int (*cb)(void *arg, const struct store_spells_series *r),
+				      void *arg, struct cu_err *err)
+{
+	struct store_spells_series r;
+	sqlite3_stmt *st;
+	int64_t last_org = 0;
+	int last = -1, rc, vis;
+
+	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
+		return CU_EDENIED;
+	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_PROVIDER_SERIES,
+			      err)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, import_id);
+	sqlite3_bind_int(st, 2, provider);
+	while ((rc = store_step(s, st, "reading a provider's CUSUM summaries", err)) == 1) {
+		if ((vis = sees(s, a, sqlite3_column_int64(st, 9), &last_org, &last, err)) < 0) {
+			sqlite3_reset(st);
+			return vis;
+		}
+		if (!vis) {
+			/* One provider: one organisation, so nothing further is visible. */
+			sqlite3_reset(st);
+			return 0;
+		}
+		r.import_id = sqlite3_column_int64(st, 0);
+		r.provider = sqlite3_column_int(st, 1);
+		r.diag_group = sqlite3_column_int(st, 2);
+		r.spells = sqlite3_column_int64(st, 3);
+		r.deaths = sqlite3_column_int64(st, 4);
+		r.expected = sqlite3_column_double(st, 5);
+		r.alarms = sqlite3_column_int64(st, 6);
+		r.first_alarm = sqlite3_column_int64(st, 7);
+		r.s_end = sqlite3_column_double(st, 8);
+		if (cb(arg, &r)) {
 			sqlite3_reset(st);
 			return 0;
 		}

@@ -33,6 +33,9 @@ static const struct route routes[] = {
 	{ "GET", "/org/*/indicator/*", NEED_SIGNED, false, page_indicator },
 	{ "POST", "/org/*/indicator/*", NEED_SUBMIT, false, page_rebase_add },
 	{ "GET", "/indicator/*", NEED_SIGNED, false, page_funnel },
+	{ "GET", "/mortality", NEED_SIGNED, false, page_mortality },
+	{ "GET", "/mortality/*", NEED_SIGNED, false, page_mortality_provider },
+	{ "GET", "/mortality/*/group/*", NEED_SIGNED, false, page_mortality_group },
 	{ "GET", "/imports", NEED_SUBMIT, false, page_imports },
 	{ "POST", "/imports", NEED_SUBMIT, false, page_import_upload },
 	{ "GET", "/admin/users", NEED_ADMIN, false, page_admin_users },
@@ -191,6 +194,7 @@ void page_start(struct page *pg, const char *title)
 		if (role != MODEL_ROLE_ADMIN) {
 			nav_link(pg, "/", "Needs attention");
 			nav_link(pg, "/providers", "Providers");
+			nav_link(pg, "/mortality", "Mortality");
 		}
 		if (role == MODEL_ROLE_ADMIN || role == MODEL_ROLE_COMMISSIONER ||
 		    role == MODEL_ROLE_PROVIDER)

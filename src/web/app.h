@@ -55,6 +55,11 @@ void page_provider(struct page *pg);
 void page_indicator(struct page *pg);
 void page_rebase_add(struct page *pg);
 void page_funnel(struct page *pg);
+/* Risk-adjusted mortality from spells imports (mortality.c): the funnel of providers, one
+ * provider's ratio over time and its diagnosis groups, one provider and group's CUSUM. */
+void page_mortality(struct page *pg);
+void page_mortality_provider(struct page *pg);
+void page_mortality_group(struct page *pg);
 void page_signin_form(struct page *pg);
 void page_signin(struct page *pg);
 void page_signout(struct page *pg);

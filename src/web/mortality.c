@@ -1,0 +1,1342 @@
+/*
+ * The mortality pages: risk-adjusted mortality as `custodian import --profile spells` stored
+ * it (store.h, "risk-adjusted mortality results"; docs/methods.md, "Risk-adjusted mortality").
+ *
+ *   /mortality                       the funnel of every provider the actor may see for one
+ *                                    import (the latest by default, ?import=ID another), with
+ *                                    a table of them; ?highlight=CODE picks one out
+ *   /mortality/CODE                  one provider's ratio period by period (chart and table),
+ *                                    and its diagnosis groups for one import
+ *   /mortality/CODE/group/G          one provider and diagnosis group: the stored CUSUM
+ *                                    summary period by period and the group's fit report
+ *
+ * Nothing is recomputed: ratios, limits and bands are shown as stored, so the pages agree
+ * with the import and with `custodian shmi` on the same file. The one thing drawn from a
+ * formula is the funnel's limit curves between the providers, from the stored tau^2 with
+ * the function the import used (stats_funnel_od_limits), which passes through each
+ * provider's stored limits at its expected deaths.
+ *
+ * Periods. Imports are listed by the period they are about; a period imported again is
+ * revised by the later import (as observations are), so the chart and the period table take
+ * each period's latest import. ?import=ID opens any import, a revised one included.
+ *
+ * Access is the store's: a provider's rows come back only to actors who may read its
+ * organisation's data. A provider with no rows the actor may see, in any import, answers
+ * 404 exactly as a code that was never imported, so a denied provider looks like a missing
+ * one.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/num.h"
+#include "ingest/spells.h"
+#include "stats/funnel.h"
+#include "stats/stats.h"
+#include "web/app.h"
+#include "web/chart.h"
+
+/* Points along the funnel's limit curves. */
+#define CURVE_POINTS 101
+/* A limit curve above this ratio is left out (a gap): it lies far outside any plot. */
+#define CURVE_MAX 1e6
+
+/* Making Data Count colours, as web/chart.c draws them: a higher ratio of deaths is a
+ * concern (amber), a lower one an improvement (blue). */
+#define COL_COMMON "#7b7d7d"
+#define COL_IMPROVE "#289de0"
+#define COL_CONCERN "#fab428"
+#define COL_CONCERN_EDGE "#9c6a00"
+#define COL_INK "#212b32"
+#define COL_LINE "#425563"
+#define COL_GRID "#d8dde0"
+
+/* ---- what the store holds ---- */
+
+struct imports {
+	size_t n, cap;
+	struct store_spells_import *v; /* by period, then import id */
+};
+
+static int keep_import(void *arg, const struct store_spells_import *r)
+{
+	struct imports *im = arg;
+
+	if (im->n == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 16;
+		im->v = xrealloc(im->v, im->cap * sizeof *im->v);
+	}
+	im->v[im->n++] = *r;
+	return 0;
+}
+
+/* Whether import I is its period's latest (no later import of the same period follows it). */
+static bool is_current(const struct imports *im, size_t i)
+{
+	return i + 1 == im->n || strcmp(im->v[i + 1].period_start, im->v[i].period_start) != 0 ||
+	       strcmp(im->v[i + 1].period_end, im->v[i].period_end) != 0;
+}
+
+/*
+ * The import the page asks for: ?import=ID, or, without it, the latest (the last in period
+ * order, which is current). *IDX gets its index. -1 when there is none or the ID is not a
+ * spells import (the page is then not found).
+ */
+static int chosen_import(const struct page *pg, const struct imports *im, size_t *idx)
+{
+	const char *q = web_query(pg->req, "import");
+	long long id;
+
+	if (im->n == 0)
+		return -1;
+	if (!q) {
+		*idx = im->n - 1;
+		return 0;
+	}
+	if (cu_num_int(cu_str_of(q), 1, INT64_MAX, &id, NULL))
+		return -1;
+	for (size_t i = 0; i < im->n; i++)
+		if (im->v[i].import_id == id) {
+			*idx = i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *period_of(const struct store_spells_import *r, char out[16])
+{
+	return model_period_label(r->period_start, r->grain, out);
+}
+
+struct provs {
+	size_t n, cap;
+	struct store_spells_provider *v;
+};
+
+static int keep_prov(void *arg, const struct store_spells_provider *p)
+{
+	struct provs *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+	}
+	v->v[v->n++] = *p;
+	return 0;
+}
+
+struct series_list {
+	size_t n, cap;
+	struct store_spells_series *v;
+};
+
+static int keep_series(void *arg, const struct store_spells_series *r)
+{
+	struct series_list *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+	}
+	v->v[v->n++] = *r;
+	return 0;
+}
+
+/* One provider in one import: where the provider page's points come from. */
+struct point {
+	size_t imp; /* index into struct imports */
+	struct store_spells_provider p;
+};
+
+struct history {
+	size_t n;
+	struct point *pt; /* in period order */
+};
+
+struct find_prov {
+	const char *code;
+	bool found;
+	struct store_spells_provider p;
+};
+
+static int match_prov(void *arg, const struct store_spells_provider *p)
+{
+	struct find_prov *f = arg;
+
+	if (strcmp(p->code, f->code) != 0)
+		return 0;
+	f->found = true;
+	f->p = *p;
+	return 1;
+}
+
+/*
+ * The rows of the provider with CODE, exactly as in the file, in every import (IM) that the
+ * actor may see them in. Returns 0 or a store error; H->pt is NULL-or-owned (free()).
+ */
+static int history_load(struct page *pg, const struct imports *im, const char *code,
+			struct history *h, struct cu_err *err)
+{
+	h->n = 0;
+	h->pt = xcalloc(im->n + 1, sizeof *h->pt);
+	for (size_t i = 0; i < im->n; i++) {
+		struct find_prov f = { .code = code };
+		int rc = store_spells_provider_list(pg->s, &pg->actor, im->v[i].import_id,
+						    match_prov, &f, err);
+
+		if (rc)
+			return rc;
+		if (f.found)
+			h->pt[h->n++] = (struct point){ .imp = i, .p = f.p };
+	}
+	return 0;
+}
+
+/* The point of import index IMP in H, or NULL. */
+static const struct point *history_at(const struct history *h, size_t imp)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->pt[i].imp == imp)
+			return &h->pt[i];
+	return NULL;
+}
+
+/*
+ * The point a provider page shows in detail: ?import=ID when the provider is in it, else
+ * none (-1); without it the provider's latest current point.
+ */
+static const struct point *chosen_point(const struct page *pg, const struct imports *im,
+					const struct history *h)
+{
+	size_t idx;
+
+	if (web_query(pg->req, "import")) {
+		if (chosen_import(pg, im, &idx))
+			return NULL;
+		return history_at(h, idx);
+	}
+	for (size_t i = h->n; i-- > 0;)
+		if (is_current(im, h->pt[i].imp))
+			return &h->pt[i];
+	return NULL;
+}
+
+/* The provider's name: its organisation's, or the code itself when it is none. */
+static void provider_name(struct page *pg, const struct store_spells_provider *p, char *out,
+			  size_t n)
+{
+	struct store_org o;
+
+	if (p->org_id > 0 && store_org_get(pg->s, &pg->actor, p->code, &o, NULL) == 0 &&
+	    o.id == p->org_id)
+		snprintf(out, n, "%s", o.name);
+	else
+		snprintf(out, n, "%s", p->code);
+}
+
+/* ---- text ---- */
+
+static void fmt(char *out, size_t n, double v, int dec)
+{
+	if (isfinite(v))
+		snprintf(out, n, "%.*f", dec, v);
+	else
+		snprintf(out, n, "-");
+}
+
+static void fmt_range(char *out, size_t n, double lo, double hi)
+{
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(out, n, "%.3f to %.3f", lo, hi);
+	else
+		snprintf(out, n, "-");
+}
+
+static const char *band_text(int band)
+{
+	return band > 0 ? "Higher than expected" : band < 0 ? "Lower than expected" : "As expected";
+}
+
+static void band_tag(struct html *h, int band)
+{
+	html_elem(h, HTML_STRONG,
+		  band > 0   ? "nhsuk-tag nhsuk-tag--red"
+		  : band < 0 ? "nhsuk-tag nhsuk-tag--blue"
+			     : "nhsuk-tag nhsuk-tag--grey",
+		  band_text(band));
+}
+
+static void table_head(struct html *h, const char *caption, const char *const *cols)
+{
+	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
+	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", caption);
+	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
+	html_open(h, HTML_TR, -1);
+	for (; *cols; cols++) {
+		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+			  -1);
+		html_text(h, *cols);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
+}
+
+static void td(struct html *h, const char *text)
+{
+	html_elem(h, HTML_TD, "nhsuk-table__cell", text);
+}
+
+static void td_num(struct html *h, double v, int dec)
+{
+	char a[48];
+
+	fmt(a, sizeof a, v, dec);
+	td(h, a);
+}
+
+static void td_int(struct html *h, long long v)
+{
+	char a[32];
+
+	snprintf(a, sizeof a, "%lld", v);
+	td(h, a);
+}
+
+/* A term and its description in a summary list. */
+static void summary_row(struct html *h, const char *term, const char *value)
+{
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-summary-list__row", -1);
+	html_elem(h, HTML_DT, "nhsuk-summary-list__key", term);
+	html_elem(h, HTML_DD, "nhsuk-summary-list__value", value);
+	html_close(h);
+}
+
+/* "spell 12 of 340" for a CUSUM's first alarm, or "none". */
+static void first_alarm_text(const struct store_spells_series *r, char *out, size_t n)
+{
+	if (r->first_alarm > 0)
+		snprintf(out, n, "spell %lld of %lld", (long long)r->first_alarm,
+			 (long long)r->spells);
+	else
+		snprintf(out, n, "none");
+}
+
+/* How the limits were made, in one sentence, for import HD. */
+static void limits_text(struct html *h, const struct store_spells_import *hd)
+{
+	if (hd->has_phi && isfinite(hd->phi) && hd->tau2 > 0)
+		html_textf(h, "Limits are the stored 95%% and 99.8%% limits around a ratio of 1, "
+			      "widened for overdispersion: phi %.3f, tau squared %.4g on the log "
+			      "scale, %.0f%% of each tail %s. ",
+			   hd->phi, hd->tau2, hd->tail_cut * 100,
+			   hd->winsorised ? "winsorised" : "trimmed");
+	else if (hd->has_phi && isfinite(hd->phi))
+		html_textf(h, "Limits are the stored 95%% and 99.8%% limits around a ratio of 1. "
+			      "The providers vary no more than chance allows (phi %.3f, %.0f%% of "
+			      "each tail %s), so tau squared is 0 and the limits are not widened. ",
+			   hd->phi, hd->tail_cut * 100, hd->winsorised ? "winsorised" : "trimmed");
+	else
+		html_text(h, "Limits are the stored 95% and 99.8% limits around a ratio of 1; "
+			     "overdispersion could not be estimated for this import, so they are "
+			     "not widened for it. ");
+	html_text(h, "A provider is higher than expected above its 95% upper limit and lower "
+		     "than expected below its 95% lower limit.");
+}
+
+/* ---- the ratio over time: an interval chart ---- */
+
+/*
+ * Each period's ratio with its 95% (thick) and 99.8% (thin) limits as bars, the line at 1
+ * (as expected), and a marker per period by band: circle as expected, amber square higher,
+ * blue diamond lower. It is drawn here, through the same writer and conventions as
+ * web/chart.h (viewBox, role="img" named by <title> and <desc>, a <title> per point), because
+ * chart_xmr's centre line, process limits and SPC verdicts would say something else; it
+ * belongs in chart.c once that file's owner takes it.
+ */
+struct ratio_chart {
+	const char *id, *title;
+	size_t n;
+	const char *const *labels;
+	const double *ratio, *lo95, *hi95, *lo998, *hi998;
+	const double *observed, *expected;
+	const int *band;
+};
+
+static const double rc_w = 760, rc_h = 360, rc_left = 68, rc_right = 736, rc_top = 56,
+		    rc_bottom = 312;
+
+static double rc_x(size_t i, size_t n)
+{
+	double l = rc_left + 30, r = rc_right - 30;
+
+	return n <= 1 ? (l + r) / 2 : l + (r - l) * (double)i / (double)(n - 1);
+}
+
+/* The height of ratio V on an axis from Y0 to Y1 (Y0 < Y1). */
+static double rc_y(double y0, double y1, double v)
+{
+	return rc_bottom - (v - y0) / (y1 - y0) * (rc_bottom - rc_top);
+}
+
+static void rc_line(struct html *h, double x1, double y1, double x2, double y2, const char *stroke,
+		    double width, const char *dash)
+{
+	html_tag(h, HTML_LINE);
+	html_attr_num(h, HTML_ATTR_X1, x1);
+	html_attr_num(h, HTML_ATTR_Y1, y1);
+	html_attr_num(h, HTML_ATTR_X2, x2);
+	html_attr_num(h, HTML_ATTR_Y2, y2);
+	html_attr(h, HTML_ATTR_STROKE, stroke);
+	html_attr_num(h, HTML_ATTR_STROKE_WIDTH, width);
+	html_attr(h, HTML_ATTR_STROKE_DASHARRAY, dash);
+	html_tag_void(h);
+}
+
+static void rc_text(struct html *h, double x, double y, const char *anchor, const char *cls,
+		    const char *s)
+{
+	html_tag(h, HTML_SVG_TEXT);
+	html_attr(h, HTML_ATTR_CLASS, cls);
+	html_attr_num(h, HTML_ATTR_X, x);
+	html_attr_num(h, HTML_ATTR_Y, y);
+	html_attr(h, HTML_ATTR_TEXT_ANCHOR, anchor);
+	html_tag_end(h);
+	html_text(h, s);
+	html_close(h);
+}
+
+/* The marker for BAND at X, Y, left open for its <title> when OPEN. */
+static void rc_mark(struct html *h, int band, double x, double y, int open)
+{
+	if (band > 0) {
+		html_tag(h, HTML_RECT);
+		html_attr(h, HTML_ATTR_CLASS, "app-pt app-pt-higher");
+		html_attr_num(h, HTML_ATTR_X, x - 5);
+		html_attr_num(h, HTML_ATTR_Y, y - 5);
+		html_attr_num(h, HTML_ATTR_WIDTH, 10);
+		html_attr_num(h, HTML_ATTR_HEIGHT, 10);
+		html_attr(h, HTML_ATTR_FILL, COL_CONCERN);
+		html_attr(h, HTML_ATTR_STROKE, COL_CONCERN_EDGE);
+		html_attr_num(h, HTML_ATTR_STROKE_WIDTH, 1);
+	} else if (band < 0) {
+		html_tag(h, HTML_PATH);
+		html_attr(h, HTML_ATTR_CLASS, "app-pt app-pt-lower");
+		html_attr_begin(h, HTML_ATTR_D);
+		html_attr_put(h, "M");
+		html_attr_put_num(h, x);
+		html_attr_put(h, " ");
+		html_attr_put_num(h, y - 6.5);
+		html_attr_put(h, "L");
+		html_attr_put_num(h, x + 6.5);
+		html_attr_put(h, " ");
+		html_attr_put_num(h, y);
+		html_attr_put(h, "L");
+		html_attr_put_num(h, x);
+		html_attr_put(h, " ");
+		html_attr_put_num(h, y + 6.5);
+		html_attr_put(h, "L");
+		html_attr_put_num(h, x - 6.5);
+		html_attr_put(h, " ");
+		html_attr_put_num(h, y);
+		html_attr_put(h, "Z");
+		html_attr_end(h);
+		html_attr(h, HTML_ATTR_FILL, COL_IMPROVE);
+	} else {
+		html_tag(h, HTML_CIRCLE);
+		html_attr(h, HTML_ATTR_CLASS, "app-pt app-pt-within");
+		html_attr_num(h, HTML_ATTR_CX, x);
+		html_attr_num(h, HTML_ATTR_CY, y);
+		html_attr_num(h, HTML_ATTR_R, 4.5);
+		html_attr(h, HTML_ATTR_FILL, COL_COMMON);
+	}
+	if (open)
+		html_tag_end(h);
+	else
+		html_tag_void(h);
+}
+
+static void rc_range(double *lo, double *hi, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]) && fabs(v[i]) <= CHART_MAX_ABS) {
+			*lo = fmin(*lo, v[i]);
+			*hi = fmax(*hi, v[i]);
+		}
+}
+
+static int ratio_chart(struct html *h, const struct ratio_chart *c, struct cu_err *err)
+{
+	double lo = 1, hi = 1, ticks[CHART_MAX_TICKS], step, y0, y1, lx, ly;
+	size_t nt = 0, every = 1, last = c->n, maxcp = 1;
+	char num[HTML_NUM_MAX];
+	int rc;
+
+	if (c->n > CHART_MAX_POINTS)
+		return cu_err_set(err, CU_ELIMIT, "chart has %zu points: expected at most %d", c->n,
+				  CHART_MAX_POINTS);
+	rc_range(&lo, &hi, c->ratio, c->n);
+	rc_range(&lo, &hi, c->lo998, c->n);
+	rc_range(&lo, &hi, c->hi998, c->n);
+	rc_range(&lo, &hi, c->lo95, c->n);
+	rc_range(&lo, &hi, c->hi95, c->n);
+	lo = fmax(0, lo);
+	if ((rc = chart_nice_ticks(lo, hi, 6, ticks, &nt, &step)) != 0)
+		return cu_err_set(err, rc, "no axis for the ratio chart");
+	y0 = ticks[0];
+	y1 = ticks[nt - 1];
+	for (size_t i = c->n; i-- > 0;)
+		if (isfinite(c->ratio[i])) {
+			last = i;
+			break;
+		}
+	for (size_t i = 0; i < c->n; i++)
+		maxcp = strlen(c->labels[i]) > maxcp ? strlen(c->labels[i]) : maxcp;
+	if (c->n > 1) {
+		double dx = rc_x(1, c->n) - rc_x(0, c->n);
+		double need = (double)maxcp * CHART_FONT_PX * CHART_CHAR_EM + CHART_LABEL_GAP_PX;
+
+		every = (size_t)ceil(need / dx);
+		every = every < 1 ? 1 : every;
+	}
+
+	html_tag(h, HTML_SVG);
+	html_attr(h, HTML_ATTR_XMLNS, "http://www.w3.org/2000/svg");
+	html_attr_begin(h, HTML_ATTR_VIEWBOX);
+	html_attr_put(h, "0 0 ");
+	html_attr_put_num(h, rc_w);
+	html_attr_put(h, " ");
+	html_attr_put_num(h, rc_h);
+	html_attr_end(h);
+	html_attr(h, HTML_ATTR_CLASS, "app-chart app-chart-ratio");
+	html_attr(h, HTML_ATTR_ROLE, "img");
+	html_attr_begin(h, HTML_ATTR_ARIA_LABELLEDBY);
+	html_attr_put(h, c->id);
+	html_attr_put(h, "-title ");
+	html_attr_put(h, c->id);
+	html_attr_put(h, "-desc");
+	html_attr_end(h);
+	html_attr(h, HTML_ATTR_FOCUSABLE, "false");
+	html_attr(h, HTML_ATTR_FONT_FAMILY, "Frutiger W01, Arial, sans-serif");
+	html_attr_num(h, HTML_ATTR_FONT_SIZE, CHART_FONT_PX);
+	html_attr(h, HTML_ATTR_FILL, COL_INK);
+	html_tag_end(h);
+	html_tag(h, HTML_TITLE);
+	html_attr_begin(h, HTML_ATTR_ID);
+	html_attr_put(h, c->id);
+	html_attr_put(h, "-title");
+	html_attr_end(h);
+	html_tag_end(h);
+	html_text(h, c->title);
+	html_close(h);
+	html_tag(h, HTML_DESC);
+	html_attr_begin(h, HTML_ATTR_ID);
+	html_attr_put(h, c->id);
+	html_attr_put(h, "-desc");
+	html_attr_end(h);
+	html_tag_end(h);
+	if (last == c->n) {
+		html_text(h, "Ratio of observed to expected deaths: no data.");
+	} else {
+		char r[48], lim[96];
+
+		fmt(r, sizeof r, c->ratio[last], 3);
+		fmt_range(lim, sizeof lim, c->lo95[last], c->hi95[last]);
+		html_textf(h, "Ratio of observed to expected deaths in %zu period%s, %s to %s. "
+			      "Latest (%s): %s, 95%% limits %s, %s.",
+			   c->n, c->n == 1 ? "" : "s", c->labels[0], c->labels[c->n - 1],
+			   c->labels[last], r, lim, band_text(c->band[last]));
+	}
+	html_close(h);
+
+	/* Grid, y axis and its title. */
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-yaxis", -1);
+	for (size_t k = 0; k < nt; k++) {
+		double y = rc_y(y0, y1, ticks[k]);
+
+		rc_line(h, rc_left, y, rc_right, y, COL_GRID, 1, NULL);
+		rc_text(h, rc_left - 6, y + 4, "end", "app-chart-ylabel",
+			html_num_format(num, sizeof num, ticks[k], step < 0.1 ? 2 : 1));
+	}
+	html_tag(h, HTML_SVG_TEXT);
+	html_attr(h, HTML_ATTR_CLASS, "app-chart-ytitle");
+	html_attr_num(h, HTML_ATTR_X, -(rc_top + rc_bottom) / 2);
+	html_attr_num(h, HTML_ATTR_Y, 16);
+	html_attr(h, HTML_ATTR_TEXT_ANCHOR, "middle");
+	html_attr(h, HTML_ATTR_TRANSFORM, "rotate(-90)");
+	html_tag_end(h);
+	html_text(h, "Observed / expected deaths");
+	html_close(h);
+	html_close(h);
+
+	/* The x axis: a base line and the period labels, thinned so they never overlap. */
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-xaxis", -1);
+	rc_line(h, rc_left, rc_bottom, rc_right, rc_bottom, COL_INK, 1, NULL);
+	for (size_t i = 0; i < c->n; i += every)
+		rc_text(h, rc_x(i, c->n), rc_bottom + 18, "middle", "app-chart-xlabel",
+			c->labels[i]);
+	html_close(h);
+
+	/* As expected: a ratio of 1. */
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-lines", -1);
+	rc_line(h, rc_left, rc_y(y0, y1, 1), rc_right, rc_y(y0, y1, 1), COL_INK, 1.2, NULL);
+	html_close(h);
+
+	/* Each period: the limits as bars, then the ratio's marker with its <title>. */
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-points", -1);
+	for (size_t i = 0; i < c->n; i++) {
+		double x = rc_x(i, c->n);
+		char r[48], o[48], e[48], l95[96], l998[96];
+
+		/* Bars clipped to the axis. */
+		if (isfinite(c->lo998[i]) && isfinite(c->hi998[i]))
+			rc_line(h, x, rc_y(y0, y1, fmin(c->hi998[i], y1)), x,
+				rc_y(y0, y1, fmax(c->lo998[i], y0)), COL_LINE, 1, NULL);
+		if (isfinite(c->lo95[i]) && isfinite(c->hi95[i]))
+			rc_line(h, x, rc_y(y0, y1, fmin(c->hi95[i], y1)), x,
+				rc_y(y0, y1, fmax(c->lo95[i], y0)), COL_LINE, 3.5, NULL);
+		if (!isfinite(c->ratio[i]))
+			continue;
+		rc_mark(h, c->band[i], x, rc_y(y0, y1, c->ratio[i]), 1);
+		fmt(r, sizeof r, c->ratio[i], 3);
+		fmt(o, sizeof o, c->observed[i], 0);
+		fmt(e, sizeof e, c->expected[i], 2);
+		fmt_range(l95, sizeof l95, c->lo95[i], c->hi95[i]);
+		fmt_range(l998, sizeof l998, c->lo998[i], c->hi998[i]);
+		html_open(h, HTML_TITLE, -1);
+		html_textf(h, "%s: ratio %s (%s observed, %s expected), 95%% limits %s, 99.8%% "
+			      "limits %s: %s",
+			   c->labels[i], r, o, e, l95, l998, band_text(c->band[i]));
+		html_close(h);
+		html_close(h);
+	}
+	html_close(h);
+
+	/* The legend, wrapped onto a second row when the first is full. */
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
+	lx = 16;
+	ly = 20;
+	for (int k = 0; k < 6; k++) {
+		static const int bands[3] = { 0, 1, -1 };
+		static const char *const lines[3] = { "95% limits", "99.8% limits",
+						      "1: as expected" };
+		const char *t = k < 3 ? band_text(bands[k]) : lines[k - 3];
+		double w = 14 + (double)strlen(t) * CHART_FONT_PX * CHART_CHAR_EM;
+
+		if (lx + w > rc_w - 8) {
+			lx = 16;
+			ly += 18;
+		}
+		if (k < 3)
+			rc_mark(h, bands[k], lx, ly, 0);
+		else if (k == 3)
+			rc_line(h, lx, ly - 6, lx, ly + 6, COL_LINE, 3.5, NULL);
+		else if (k == 4)
+			rc_line(h, lx, ly - 8, lx, ly + 8, COL_LINE, 1, NULL);
+		else
+			rc_line(h, lx - 6, ly, lx + 6, ly, COL_INK, 1.2, NULL);
+		rc_text(h, lx + 12, ly + 4, "start", "app-chart-legend-text", t);
+		lx += w + 18;
+	}
+	html_close(h);
+	html_close(h); /* svg */
+	if (h->b->failed)
+		return cu_err_set(err, CU_ELIMIT, "page would pass its size limit of %zu bytes",
+				  h->b->max);
+	return 0;
+}
+
+/* ---- /mortality: the funnel ---- */
+
+static int keep_org(void *arg, const struct store_org *o)
+{
+	struct {
+		size_t n, cap;
+		struct store_org *v;
+	} *v = arg;
+
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+	}
+	v->v[v->n++] = *o;
+	return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct store_org *)a)->id, y = ((const struct store_org *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The chart's class of provider P: its stored band, and whether it is past the 99.8% limit. */
+static int funnel_class(const struct store_spells_provider *p)
+{
+	if (p->band > 0)
+		return p->ratio > p->upper998 ? STATS_FUNNEL_HIGH_OUTER : STATS_FUNNEL_HIGH_INNER;
+	if (p->band < 0)
+		return p->ratio < p->lower998 ? STATS_FUNNEL_LOW_OUTER : STATS_FUNNEL_LOW_INNER;
+	return STATS_FUNNEL_WITHIN;
+}
+
+/* The limit at expected deaths E for LEVEL around 1 with TAU2, or NaN where there is none. */
+static void curve_at(double e, double tau2, double level, double *lo, double *hi)
+{
+	struct stats_funnel_limits l;
+
+	*lo = *hi = NAN;
+	if (e > 0 && stats_funnel_od_limits(STATS_FUNNEL_OD_SHMI, 1, e, tau2, level, &l) ==
+			     STATS_OK &&
+	    isfinite(l.lower) && isfinite(l.upper) && l.upper <= CURVE_MAX) {
+		*lo = l.lower;
+		*hi = l.upper;
+	}
+}
+
+static void funnel_chart(struct page *pg, const struct store_spells_import *hd,
+			 const struct provs *pv, const char *const *names, size_t highlight,
+			 const char *title)
+{
+	double *x = xcalloc(pv->n + 1, sizeof *x), *y = xcalloc(pv->n + 1, sizeof *y);
+	int *cls = xcalloc(pv->n + 1, sizeof *cls);
+	double lx[CURVE_POINTS], l95[CURVE_POINTS], h95[CURVE_POINTS], l998[CURVE_POINTS],
+		h998[CURVE_POINTS], maxe = 0, tau2 = hd->has_phi && hd->tau2 > 0 ? hd->tau2 : 0;
+	struct chart_funnel f = { 0 };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	for (size_t i = 0; i < pv->n; i++) {
+		const struct store_spells_provider *p = &pv->v[i];
+
+		x[i] = isfinite(p->expected) && p->expected >= 0 ? p->expected : NAN;
+		y[i] = isfinite(p->ratio) ? p->ratio : NAN;
+		cls[i] = funnel_class(p);
+		if (isfinite(x[i]))
+			maxe = fmax(maxe, x[i]);
+	}
+	/* Closer together where the curves bend, near no deaths expected. */
+	for (int k = 0; k < CURVE_POINTS; k++) {
+		double t = (double)k / (CURVE_POINTS - 1);
+
+		lx[k] = maxe > 0 ? maxe * 1.05 * t * t : k;
+		curve_at(maxe > 0 ? lx[k] : 0, tau2, 0.95, &l95[k], &h95[k]);
+		curve_at(maxe > 0 ? lx[k] : 0, tau2, 0.998, &l998[k], &h998[k]);
+	}
+	f.id = "mortality-funnel";
+	f.title = title;
+	f.x_title = "Expected deaths";
+	f.y_title = "Observed / expected deaths";
+	f.unit = NULL;
+	f.decimals = 3;
+	f.n = pv->n;
+	f.labels = names;
+	f.x = x;
+	f.y = y;
+	f.cls = cls;
+	f.nlim = CURVE_POINTS;
+	f.lim_x = lx;
+	f.lo95 = l95;
+	f.hi95 = h95;
+	f.lo998 = l998;
+	f.hi998 = h998;
+	f.target = 1;
+	f.highlight = highlight;
+	html_open(&pg->h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
+	if (chart_funnel(&pg->h, &f, &err))
+		html_elem(&pg->h, HTML_P, NULL, "The chart could not be drawn; the table below "
+						"has every figure.");
+	html_close(&pg->h);
+	free(x);
+	free(y);
+	free(cls);
+}
+
+/* Links to the other periods' funnels, newest first. */
+static void other_periods(struct page *pg, const struct imports *im, size_t shown)
+{
+	struct html *h = &pg->h;
+	bool any = false;
+
+	for (size_t i = im->n; i-- > 0;) {
+		char href[64], per[16];
+
+		if (i == shown || !is_current(im, i))
+			continue;
+		if (!any) {
+			html_elem(h, HTML_H2, NULL, "Other periods");
+			html_open(h, HTML_UL, -1);
+			any = true;
+		}
+		snprintf(href, sizeof href, "/mortality?import=%lld",
+			 (long long)im->v[i].import_id);
+		html_open(h, HTML_LI, -1);
+		html_link(h, href, NULL, NULL, period_of(&im->v[i], per));
+		html_close(h);
+	}
+	if (any)
+		html_close(h);
+}
+
+void page_mortality(struct page *pg)
+{
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Provider", "Code", "Observed deaths",
+					    "Expected deaths", "Ratio", "95% limits",
+					    "99.8% limits", "Band", NULL };
+	const char *hl = web_query(pg->req, "highlight");
+	struct imports im = { 0 };
+	struct provs pv = { 0 };
+	struct {
+		size_t n, cap;
+		struct store_org *v;
+	} orgs = { 0 };
+	const char **names = NULL;
+	const struct store_spells_import *hd;
+	size_t sel, highlight = CHART_NONE, count[3] = { 0 };
+	char per[16], title[128];
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (store_spells_import_list(pg->s, &pg->actor, keep_import, &im, &err)) {
+		free(im.v);
+		page_error(pg, &err);
+		return;
+	}
+	if (im.n == 0) {
+		free(im.v);
+		page_start(pg, "Mortality");
+		html_elem(h, HTML_H1, NULL, "Risk-adjusted mortality");
+		html_elem(h, HTML_P, NULL, "No hospital spells have been imported yet.");
+		page_end(pg);
+		return;
+	}
+	if (chosen_import(pg, &im, &sel)) {
+		free(im.v);
+		page_not_found(pg);
+		return;
+	}
+	hd = &im.v[sel];
+	if (store_spells_provider_list(pg->s, &pg->actor, hd->import_id, keep_prov, &pv, &err) ||
+	    store_org_list(pg->s, &pg->actor, keep_org, &orgs, &err)) {
+		free(im.v);
+		free(pv.v);
+		free(orgs.v);
+		page_error(pg, &err);
+		return;
+	}
+	qsort(orgs.v, orgs.n, sizeof *orgs.v, by_id);
+	names = xcalloc(pv.n + 1, sizeof *names);
+	for (size_t i = 0; i < pv.n; i++) {
+		struct store_org key = { .id = pv.v[i].org_id };
+		const struct store_org *o =
+			pv.v[i].org_id > 0 ? bsearch(&key, orgs.v, orgs.n, sizeof *orgs.v, by_id)
+					   : NULL;
+
+		names[i] = o ? o->name : pv.v[i].code;
+		if (hl && strcmp(hl, pv.v[i].code) == 0)
+			highlight = i;
+		count[pv.v[i].band + 1]++;
+	}
+	period_of(hd, per);
+	snprintf(title, sizeof title, "Risk-adjusted mortality, %s", per);
+	page_start(pg, title);
+	html_elem(h, HTML_H1, NULL, title);
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
+	html_textf(h, "Deaths in hospital or within 30 days of discharge against the deaths "
+		      "expected from each provider's case mix, %s (import %lld). %zu of the %lld "
+		      "providers in the import are ones you can see: %zu higher than expected, %zu "
+		      "as expected, %zu lower than expected.",
+		   per, (long long)hd->import_id, pv.n, (long long)hd->providers, count[2],
+		   count[1], count[0]);
+	html_close(h);
+	html_open(h, HTML_P, -1);
+	limits_text(h, hd);
+	html_close(h);
+	if (sel != im.n - 1 || !is_current(&im, sel)) {
+		html_open(h, HTML_P, -1);
+		html_text(h, is_current(&im, sel) ? "This is not the latest period. "
+						  : "This period was imported again later; this is "
+						    "the earlier import. ");
+		html_link(h, "/mortality", NULL, NULL, "See the latest");
+		html_close(h);
+	}
+	if (pv.n == 0) {
+		html_elem(h, HTML_P, NULL, "No provider you can see has results in this import.");
+	} else {
+		funnel_chart(pg, hd, &pv, names, highlight, title);
+		table_head(h, "Every provider you can see: the figures behind the chart", cols);
+		for (size_t i = 0; i < pv.n; i++) {
+			const struct store_spells_provider *p = &pv.v[i];
+			char a[96];
+
+			html_open(h, HTML_TR, HTML_ATTR_CLASS,
+				  i == highlight ? "nhsuk-table__row app-row-highlight"
+						 : "nhsuk-table__row",
+				  HTML_ATTR_ARIA_CURRENT, i == highlight ? "true" : NULL, -1);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			if (i == highlight)
+				html_open(h, HTML_STRONG, -1);
+			html_link(h, "/mortality/", p->code, NULL, names[i]);
+			if (i == highlight)
+				html_close(h);
+			html_close(h);
+			td(h, p->code);
+			td_int(h, (long long)p->observed);
+			td_num(h, p->expected, 2);
+			td_num(h, p->ratio, 3);
+			fmt_range(a, sizeof a, p->lower95, p->upper95);
+			td(h, a);
+			fmt_range(a, sizeof a, p->lower998, p->upper998);
+			td(h, a);
+			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+			band_tag(h, p->band);
+			html_close(h);
+			html_close(h);
+		}
+		html_close(h);
+		html_close(h);
+	}
+	other_periods(pg, &im, sel);
+	free(names);
+	free(orgs.v);
+	free(pv.v);
+	free(im.v);
+	page_end(pg);
+}
+
+/* ---- /mortality/CODE: one provider ---- */
+
+/* The provider's ratio, period by period: the chart and the table beneath it. */
+static void provider_over_time(struct page *pg, const struct imports *im, const struct history *hs,
+			       const char *code)
+{
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Period", "Observed deaths", "Expected deaths",
+					    "Ratio", "95% limits", "99.8% limits", "Band",
+					    "By group", NULL };
+	size_t n = 0;
+	double *v[7];
+	int *band = xcalloc(hs->n + 1, sizeof *band);
+	char(*lab)[16] = xcalloc(hs->n + 1, sizeof *lab);
+	const char **labels = xcalloc(hs->n + 1, sizeof *labels);
+	struct ratio_chart c = { 0 };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	for (int k = 0; k < 7; k++)
+		v[k] = xcalloc(hs->n + 1, sizeof *v[k]);
+	for (size_t i = 0; i < hs->n; i++) {
+		const struct point *pt = &hs->pt[i];
+
+		if (!is_current(im, pt->imp))
+			continue;
+		period_of(&im->v[pt->imp], lab[n]);
+		labels[n] = lab[n];
+		v[0][n] = pt->p.ratio;
+		v[1][n] = pt->p.lower95;
+		v[2][n] = pt->p.upper95;
+		v[3][n] = pt->p.lower998;
+		v[4][n] = pt->p.upper998;
+		v[5][n] = (double)pt->p.observed;
+		v[6][n] = pt->p.expected;
+		band[n] = pt->p.band;
+		n++;
+	}
+	html_elem(h, HTML_H2, NULL, "Ratio over time");
+	c.id = "mortality-ratio";
+	c.title = "Ratio of observed to expected deaths, period by period";
+	c.n = n;
+	c.labels = labels;
+	c.ratio = v[0];
+	c.lo95 = v[1];
+	c.hi95 = v[2];
+	c.lo998 = v[3];
+	c.hi998 = v[4];
+	c.observed = v[5];
+	c.expected = v[6];
+	c.band = band;
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
+	if (ratio_chart(h, &c, &err))
+		html_elem(h, HTML_P, NULL, "The chart could not be drawn; the table below has "
+					   "every figure.");
+	html_close(h);
+	table_head(h, "The figures behind the chart, one row per period", cols);
+	for (size_t i = 0, k = 0; i < hs->n; i++) {
+		const struct point *pt = &hs->pt[i];
+		char a[96], href[256], part[200];
+
+		if (!is_current(im, pt->imp))
+			continue;
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		td(h, labels[k++]);
+		td_int(h, (long long)pt->p.observed);
+		td_num(h, pt->p.expected, 2);
+		td_num(h, pt->p.ratio, 3);
+		fmt_range(a, sizeof a, pt->p.lower95, pt->p.upper95);
+		td(h, a);
+		fmt_range(a, sizeof a, pt->p.lower998, pt->p.upper998);
+		td(h, a);
+		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+		band_tag(h, pt->p.band);
+		html_close(h);
+		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+		page_href(part, sizeof part, "/mortality/", code, NULL);
+		snprintf(href, sizeof href, "%s?import=%lld#groups", part,
+			 (long long)im->v[pt->imp].import_id);
+		html_link(h, href, NULL, NULL, "Diagnosis groups");
+		html_close(h);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	for (int k = 0; k < 7; k++)
+		free(v[k]);
+	free(band);
+	free(lab);
+	free(labels);
+}
+
+void page_mortality_provider(struct page *pg)
+{
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Diagnosis group", "Spells", "Observed deaths",
+					    "Expected deaths", "Ratio", "CUSUM alarms",
+					    "First alarm", NULL };
+	const char *code = pg->arg[0];
+	struct imports im = { 0 };
+	struct history hs = { 0 };
+	struct series_list sl = { 0 };
+	const struct point *pt = NULL;
+	const struct store_spells_import *hd;
+	char name[CU_MAX_NAME + 1], title[CU_MAX_NAME + 32], per[16], part[200], href[256];
+	struct cu_err err;
+	size_t alarmed = 0;
+
+	cu_err_clear(&err);
+	if (store_spells_import_list(pg->s, &pg->actor, keep_import, &im, &err) ||
+	    history_load(pg, &im, code, &hs, &err) ||
+	    ((pt = chosen_point(pg, &im, &hs)) &&
+	     store_spells_provider_series_list(pg->s, &pg->actor, im.v[pt->imp].import_id,
+					       pt->p.provider, keep_series, &sl, &err))) {
+		free(im.v);
+		free(hs.pt);
+		free(sl.v);
+		page_error(pg, &err);
+		return;
+	}
+	if (!pt) { /* never imported, not visible, or not in the import asked for */
+		free(im.v);
+		free(hs.pt);
+		page_not_found(pg);
+		return;
+	}
+	hd = &im.v[pt->imp];
+	provider_name(pg, &pt->p, name, sizeof name);
+	snprintf(title, sizeof title, "%s: mortality", name);
+	page_start(pg, title);
+	html_open(h, HTML_P, -1);
+	page_href(href, sizeof href, "/mortality?highlight=", code, NULL);
+	html_link(h, href, NULL, NULL, "All providers");
+	html_close(h);
+	html_elem(h, HTML_H1, NULL, name);
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
+	html_textf(h, "%s. Risk-adjusted mortality: deaths in hospital or within 30 days of "
+		      "discharge against the deaths expected from the provider's case mix.",
+		   pt->p.code);
+	html_close(h);
+	provider_over_time(pg, &im, &hs, code);
+
+	html_open(h, HTML_H2, HTML_ATTR_ID, "groups", -1);
+	html_textf(h, "By diagnosis group, %s", period_of(hd, per));
+	html_close(h);
+	html_open(h, HTML_DL, HTML_ATTR_CLASS, "nhsuk-summary-list", -1);
+	{
+		char a[64], b[64];
+
+		snprintf(a, sizeof a, "%lld", (long long)pt->p.observed);
+		summary_row(h, "Observed deaths", a);
+		fmt(a, sizeof a, pt->p.expected, 2);
+		summary_row(h, "Expected deaths", a);
+		fmt(a, sizeof a, pt->p.ratio, 3);
+		summary_row(h, "Ratio", a);
+		fmt_range(a, sizeof a, pt->p.lower95, pt->p.upper95);
+		fmt_range(b, sizeof b, pt->p.lower998, pt->p.upper998);
+		{
+			char both[160];
+
+			snprintf(both, sizeof both, "95%%: %s; 99.8%%: %s", a, b);
+			summary_row(h, "Limits, widened for overdispersion", both);
+			fmt_range(a, sizeof a, pt->p.pois_lower95, pt->p.pois_upper95);
+			fmt_range(b, sizeof b, pt->p.pois_lower998, pt->p.pois_upper998);
+			snprintf(both, sizeof both, "95%%: %s; 99.8%%: %s", a, b);
+			summary_row(h, "Exact Poisson limits, not widened", both);
+		}
+		summary_row(h, "Band", band_text(pt->p.band));
+	}
+	html_close(h);
+	if (!is_current(&im, pt->imp))
+		html_elem(h, HTML_P, NULL, "This period was imported again later; these are the "
+					   "earlier import's figures.");
+	for (size_t i = 0; i < sl.n; i++)
+		alarmed += sl.v[i].alarms > 0;
+	html_open(h, HTML_P, -1);
+	html_textf(h, "A risk-adjusted CUSUM (odds ratio %.3g, threshold h = %.3g) runs over "
+		      "each group's spells in time order; %zu of the %zu groups signalled at "
+		      "least once.",
+		   hd->odds, hd->h, alarmed, sl.n);
+	html_close(h);
+	table_head(h, "Observed and expected deaths and CUSUM alarms by diagnosis group", cols);
+	page_href(part, sizeof part, "/mortality/", code, "/group/");
+	for (size_t i = 0; i < sl.n; i++) {
+		const struct store_spells_series *r = &sl.v[i];
+		char a[64];
+
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+		snprintf(href, sizeof href, "%s%d?import=%lld", part, r->diag_group,
+			 (long long)r->import_id);
+		snprintf(a, sizeof a, "Group %d", r->diag_group);
+		html_link(h, href, NULL, NULL, a);
+		html_close(h);
+		td_int(h, (long long)r->spells);
+		td_int(h, (long long)r->deaths);
+		td_num(h, r->expected, 2);
+		td_num(h, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
+		td_int(h, (long long)r->alarms);
+		first_alarm_text(r, a, sizeof a);
+		td(h, a);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	free(sl.v);
+	free(hs.pt);
+	free(im.v);
+	page_end(pg);
+}
+
+/* ---- /mortality/CODE/group/G: one provider and diagnosis group ---- */
+
+struct find_group {
+	int g;
+	bool found;
+	struct store_spells_group out;
+};
+
+static int match_group(void *arg, const struct store_spells_group *g)
+{
+	struct find_group *f = arg;
+
+	if (g->diag_group != f->g)
+		return 0;
+	f->found = true;
+	f->out = *g;
+	return 1;
+}
+
+struct find_series {
+	int g;
+	bool found;
+	struct store_spells_series out;
+};
+
+static int match_series(void *arg, const struct store_spells_series *r)
+{
+	struct find_series *f = arg;
+
+	if (r->diag_group != f->g)
+		return 0;
+	f->found = true;
+	f->out = *r;
+	return 1;
+}
+
+static const char *status_text(const char *status)
+{
+	if (strcmp(status, "converged") == 0)
+		return "Converged";
+	if (strcmp(status, "separated") == 0)
+		return "Separated: a covariate pattern with no deaths, or only deaths, has a "
+		       "fitted risk that runs to 0 or 1; the fitted risks are kept, as R and "
+		       "statsmodels keep them";
+	if (strcmp(status, "not_converged") == 0)
+		return "Not converged within 100 iterations: the last iterate is kept";
+	return status;
+}
+
+void page_mortality_group(struct page *pg)
+{
+	struct html *h = &pg->h;
+	static const char *const cols[] = { "Period", "Spells", "Observed deaths",
+					    "Expected deaths", "Ratio", "CUSUM alarms",
+					    "First alarm", "CUSUM at the last spell", NULL };
+	const char *code = pg->arg[0];
+	struct imports im = { 0 };
+	struct history hs = { 0 };
+	struct find_series *fs = NULL;
+	struct find_group fg = { 0 };
+	const struct point *pt;
+	const struct store_spells_import *hd;
+	long long g;
+	char name[CU_MAX_NAME + 1], title[CU_MAX_NAME + 64], per[16], href[256];
+	struct cu_err err;
+	size_t any = 0, sel = 0;
+	int rc = 0;
+
+	cu_err_clear(&err);
+	if (cu_num_int(cu_str_of(pg->arg[1]), 1, SPELLS_GROUPS, &g, NULL)) {
+		page_not_found(pg);
+		return;
+	}
+	fg.g = (int)g;
+	if (store_spells_import_list(pg->s, &pg->actor, keep_import, &im, &err) ||
+	    history_load(pg, &im, code, &hs, &err)) {
+		rc = -1;
+		goto fail;
+	}
+	/* The group at this provider in each import the provider is in. */
+	fs = xcalloc(hs.n + 1, sizeof *fs);
+	for (size_t i = 0; i < hs.n; i++) {
+		fs[i].g = (int)g;
+		if (store_spells_provider_series_list(pg->s, &pg->actor,
+						      im.v[hs.pt[i].imp].import_id,
+						      hs.pt[i].p.provider, match_series, &fs[i],
+						      &err)) {
+			rc = -1;
+			goto fail;
+		}
+		any += fs[i].found;
+	}
+	pt = chosen_point(pg, &im, &hs);
+	if (!pt || any == 0) { /* no such provider or group for this actor */
+		rc = 1;
+		goto fail;
+	}
+	sel = (size_t)(pt - hs.pt);
+	hd = &im.v[pt->imp];
+	if (store_spells_group_list(pg->s, &pg->actor, hd->import_id, match_group, &fg, &err)) {
+		rc = -1;
+		goto fail;
+	}
+	provider_name(pg, &pt->p, name, sizeof name);
+	period_of(hd, per);
+	snprintf(title, sizeof title, "%s: diagnosis group %lld", name, g);
+	page_start(pg, title);
+	html_open(h, HTML_P, -1);
+	page_href(href, sizeof href, "/mortality/", code, NULL);
+	html_link(h, href, NULL, NULL, name);
+	html_close(h);
+	html_open(h, HTML_H1, -1);
+	html_textf(h, "Diagnosis group %lld", g);
+	html_close(h);
+	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
+	html_textf(h, "%s (%s), %s.", name, pt->p.code, per);
+	html_close(h);
+
+	html_elem(h, HTML_H2, NULL, "CUSUM");
+	if (fs[sel].found) {
+		const struct store_spells_series *r = &fs[sel].out;
+		char a[64];
+
+		html_open(h, HTML_DL, HTML_ATTR_CLASS, "nhsuk-summary-list", -1);
+		snprintf(a, sizeof a, "%lld", (long long)r->spells);
+		summary_row(h, "Spells monitored, in time order", a);
+		snprintf(a, sizeof a, "%lld", (long long)r->deaths);
+		summary_row(h, "Observed deaths", a);
+		fmt(a, sizeof a, r->expected, 2);
+		summary_row(h, "Expected deaths", a);
+		fmt(a, sizeof a, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
+		summary_row(h, "Ratio", a);
+		snprintf(a, sizeof a, "%lld", (long long)r->alarms);
+		summary_row(h, "Alarms", a);
+		first_alarm_text(r, a, sizeof a);
+		summary_row(h, "First alarm", a);
+		fmt(a, sizeof a, r->s_end, 3);
+		summary_row(h, "CUSUM at the last spell", a);
+		snprintf(a, sizeof a, "h = %.3g, odds ratio %.3g", hd->h, hd->odds);
+		summary_row(h, "Threshold and the rise it looks for", a);
+		html_close(h);
+	} else {
+		html_open(h, HTML_P, -1);
+		html_textf(h, "No spells of this group at this provider in %s.", per);
+		html_close(h);
+	}
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-inset-text", -1);
+	html_elem(h, HTML_P, NULL,
+		  "The CUSUM's path is not drawn. Drawing it spell by spell needs every spell's "
+		  "outcome and fitted risk in time order, and custodian keeps no record-level "
+		  "spells, by design: it stores the spells and deaths per covariate pattern, which "
+		  "lose the order. What the import keeps of the CUSUM is shown here: the spells "
+		  "monitored, the alarms and the first of them, and the CUSUM's value at the last "
+		  "spell, with the group's observed and expected deaths.");
+	html_close(h);
+
+	table_head(h, "This group at this provider, period by period", cols);
+	for (size_t i = 0; i < hs.n; i++) {
+		const struct store_spells_series *r = &fs[i].out;
+		char a[64];
+
+		if (!fs[i].found || (!is_current(&im, hs.pt[i].imp) && i != sel))
+			continue;
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", HTML_ATTR_ARIA_CURRENT,
+			  i == sel ? "true" : NULL, -1);
+		td(h, period_of(&im.v[hs.pt[i].imp], per));
+		td_int(h, (long long)r->spells);
+		td_int(h, (long long)r->deaths);
+		td_num(h, r->expected, 2);
+		td_num(h, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
+		td_int(h, (long long)r->alarms);
+		first_alarm_text(r, a, sizeof a);
+		td(h, a);
+		td_num(h, r->s_end, 3);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+
+	html_open(h, HTML_H2, -1);
+	html_textf(h, "The model's fit for this group, %s", period_of(hd, per));
+	html_close(h);
+	if (fg.found) {
+		char a[64];
+
+		html_elem(h, HTML_P, NULL,
+			  "Expected deaths come from one logistic regression per diagnosis group, "
+			  "fitted on every provider's spells together, with age band, sex, "
+			  "admission method, comorbidity band and year as factors.");
+		html_open(h, HTML_DL, HTML_ATTR_CLASS, "nhsuk-summary-list", -1);
+		snprintf(a, sizeof a, "%lld", (long long)fg.out.spells);
+		summary_row(h, "Spells, all providers", a);
+		snprintf(a, sizeof a, "%lld", (long long)fg.out.deaths);
+		summary_row(h, "Deaths, all providers", a);
+		snprintf(a, sizeof a, "%d", fg.out.patterns);
+		summary_row(h, "Covariate patterns", a);
+		snprintf(a, sizeof a, "%d", fg.out.parameters);
+		summary_row(h, "Parameters", a);
+		snprintf(a, sizeof a, "%d", fg.out.iterations);
+		summary_row(h, "Iterations", a);
+		summary_row(h, "Status", status_text(fg.out.status));
+		summary_row(h, "Covariates left out (one level in the group, or collinear)",
+			    fg.out.dropped[0] ? fg.out.dropped : "none");
+		html_close(h);
+	} else {
+		html_elem(h, HTML_P, NULL, "This import holds no fit for this group.");
+	}
+	free(fs);
+	free(hs.pt);
+	free(im.v);
+	page_end(pg);
+	return;
+fail:
+	free(fs);
+	free(hs.pt);
+	free(im.v);
+	if (rc < 0)
+		page_error(pg, &err);
+	else
+		page_not_found(pg);
+}

@@ -1,0 +1,755 @@
+/*
+ * The mortality pages on a real loopback socket with a real SQLite file. Two generated spells
+ * files (2022-23 and 2023-24) are imported with the built binary, `custodian shmi` is run on
+ * the later one, and users of every role sign in through the real form. Then: every mortality
+ * route x every role gets the status it must; the funnel's table, the provider's period table
+ * and its diagnosis groups, and the group page's CUSUM summary and fit report show exactly
+ * the numbers and bands `custodian shmi` computes on the same file; each role sees only the
+ * providers it may; markup in organisation names and provider codes is escaped; a provider
+ * one may not see, a provider with no results and a code never imported all answer the same
+ * 404; a period imported again is shown once, from its later import.
+ */
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "ingest/catalogue.h"
+#include "store/store.h"
+#include "support/proc.h"
+#include "support/refcsv.h"
+#include "test.h"
+#include "web/auth.h"
+#include "web/server.h"
+
+static char dir[] = "/tmp/cu-mortweb-XXXXXX";
+static char db[128];
+static unsigned port;
+static char reply[1 << 21];
+static const char *PW = "plum kettle orbit 9 lantern";
+
+/* ---- a small client (as web_test.c) ---- */
+
+static int exchange(const char *req)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct timeval tv = { 20, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
+	size_t n = 0, len = strlen(req);
+	ssize_t k;
+
+	reply[0] = '\0';
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || write(fd, req, len) < 0) {
+		close(fd);
+		return -1;
+	}
+	while (n < sizeof reply - 1 && (k = read(fd, reply + n, sizeof reply - 1 - n)) > 0)
+		n += (size_t)k;
+	reply[n] = '\0';
+	close(fd);
+	if (strncmp(reply, "HTTP/1.", 7) == 0)
+		status = (int)strtol(reply + 9, NULL, 10);
+	return status;
+}
+
+static int get_as(const char *cookie, const char *path)
+{
+	char req[8192];
+
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s\r\n",
+		 path, cookie ? "Cookie: " : "", cookie ? cookie : "", cookie ? "\r\n" : "");
+	return exchange(req);
+}
+
+static int post_as(const char *cookie, const char *path, const char *body)
+{
+	char req[16384];
+
+	snprintf(req, sizeof req,
+		 "POST %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s"
+		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+		 path, cookie ? "Cookie: " : "", cookie ? cookie : "", cookie ? "\r\n" : "",
+		 strlen(body), body);
+	return exchange(req);
+}
+
+static int header_value(const char *name, const char *prefix, char *out, size_t n)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof key, "\r\n%s: %s", name, prefix);
+	if (!(p = strstr(reply, key)))
+		return -1;
+	p += strlen(key) - strlen(prefix);
+	snprintf(out, n, "%.*s", (int)strcspn(p, ";\r"), p);
+	return 0;
+}
+
+static const char *body(void)
+{
+	const char *b = strstr(reply, "\r\n\r\n");
+
+	return b ? b + 4 : "";
+}
+
+static int form_value(const char *name, char *out, size_t n)
+{
+	char key[80];
+	const char *p;
+
+	snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
+	if (!(p = strstr(reply, key)))
+		return -1;
+	p += strlen(key);
+	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
+	return 0;
+}
+
+static int sign_in(const char *user, char *cookie, size_t n, char *csrf, size_t ncsrf)
+{
+	char pre_cookie[128], pre[64], bodytext[256];
+
+	if (get_as(NULL, "/sign-in") != 200 ||
+	    header_value("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie) ||
+	    form_value("pre", pre, sizeof pre))
+		return -1;
+	snprintf(bodytext, sizeof bodytext, "pre=%s&username=%s&password=%s", pre, user, PW);
+	for (char *c = bodytext; *c; c++)
+		if (*c == ' ')
+			*c = '+';
+	if (post_as(pre_cookie, "/sign-in", bodytext) != 303 ||
+	    header_value("Set-Cookie", "custodian_session=", cookie, n))
+		return -1;
+	if (get_as(cookie, "/providers") != 200 || form_value("csrf", csrf, ncsrf))
+		return -1;
+	return 0;
+}
+
+/* The table row (from "<tr" to "</tr>") of the last reply that holds NEEDLE, into OUT. */
+static const char *row_with(const char *needle, char *out, size_t n)
+{
+	const char *b = body(), *p = strstr(b, needle), *s, *e;
+
+	out[0] = '\0';
+	if (!p)
+		return out;
+	for (s = p; s > b && strncmp(s, "<tr", 3) != 0; s--)
+		;
+	if (!(e = strstr(p, "</tr>")))
+		return out;
+	snprintf(out, n, "%.*s", (int)(e - s), s);
+	return out;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+	int k = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		k++;
+	return k;
+}
+
+/* ---- the world ---- */
+
+enum { R_PUBLIC, R_ADMIN, R_COMM, R_PROV, R_PROV2, R_REG, R_OVER, NROLE };
+static const char *const role_user[NROLE] = { NULL, "ada", "cam", "pat", "pam", "reg", "ovi" };
+static char cookie[NROLE][128], csrf[NROLE][64];
+
+/* Providers in the spells files: four organisations set up here (RS001's name is hostile),
+ * RS005 created by the import, and a code that is no organisation code, full of markup. */
+#define NPROV 6
+#define NGRP 6
+#define NSPELLS 4000
+#define HOSTILE_NAME "Alpha <script>alert(1)</script> & \"Co\" Robert'); DROP TABLE org;--"
+#define HOSTILE_NAME_HTML                                                                   \
+	"Alpha &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot; Robert&#39;); DROP " \
+	"TABLE org;--"
+#define ODD_CODE "<X9>&'"
+#define ODD_CODE_HTML "&lt;X9&gt;&amp;&#39;"
+#define ODD_CODE_URL "%3CX9%3E%26%27"
+static const char *const prov_code[NPROV] = { "RS001", "RS002", "RS003", "RS004x", "RS005",
+					      ODD_CODE };
+static struct refcsv shmi_prov, shmi_cusum, shmi_groups; /* custodian shmi on the 2023-24 file */
+static int64_t import_old, import_new;                  /* the 2022-23 and 2023-24 imports */
+
+static const char *path_of(const char *name)
+{
+	static char buf[4][256];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+	return buf[k];
+}
+
+/* A deterministic spells file (a 64-bit LCG from SEED): risk rises with age, comorbidity and
+ * emergency admission, and RS003's is raised, so it is likely higher than expected. */
+static int write_spells(const char *name, unsigned long long seed)
+{
+	FILE *f = fopen(path_of(name), "w");
+	unsigned long long rng = seed;
+
+	if (!f)
+		return -1;
+	fputs("provider_id,spell_id,diag_group,age_band,sex,admission_method,charlson_band,"
+	      "year_index,died\n",
+	      f);
+	for (long id = 1; id <= NSPELLS; id++) {
+		unsigned v[9];
+
+		for (int k = 0; k < 9; k++) {
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			v[k] = (unsigned)(rng >> 33);
+		}
+		{
+			unsigned p = v[0] % NPROV, g = 1 + v[1] % NGRP, age = v[2] % 20,
+				 sex = 1 + v[3] % 2, adm = 1 + v[4] % 2, ch = v[5] % 3,
+				 yr = 1 + v[6] % 3;
+			unsigned risk = 2 + age / 2 + 4 * ch + 3 * (adm == 2) + (p == 2 ? 6 : 0);
+
+			fprintf(f, "%s,%ld,%u,%u,%u,%u,%u,%u,%u\n", prov_code[p], id * 3, g, age, sex,
+				adm, ch, yr, v[7] % 100 < risk);
+		}
+	}
+	return fclose(f);
+}
+
+static int import(const char *name, const char *period)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "%s -d %s import --profile spells --period %s %s >/dev/null",
+		 CU_BINARY, db, period, path_of(name));
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int keep_ids(void *arg, const struct store_spells_import *r)
+{
+	int64_t *ids = arg;
+
+	ids[0] = ids[1];
+	ids[1] = r->import_id;
+	return 0;
+}
+
+static int setup(void)
+{
+	static const struct cu_actor sys = { .name = "test", .role = MODEL_ROLE_SYSTEM };
+	static const struct {
+		const char *code, *name;
+		enum model_org_kind kind;
+	} orgs[] = {
+		{ "RS001", HOSTILE_NAME, MODEL_ORG_PROVIDER },
+		{ "RS002", "Beta Hospitals NHS Trust", MODEL_ORG_PROVIDER },
+		{ "RS003", "Gamma Hospitals NHS Trust", MODEL_ORG_PROVIDER },
+		{ "RS004", "Delta Hospitals NHS Trust", MODEL_ORG_PROVIDER },
+		{ "QAA", "Alpha Commissioning Board", MODEL_ORG_COMMISSIONER },
+		{ "QOV", "Oversight Team", MODEL_ORG_OVERSIGHT },
+	};
+	static const struct {
+		const char *user;
+		enum model_role role;
+		const char *org;
+	} users[] = {
+		{ "ada", MODEL_ROLE_ADMIN, NULL },	 { "cam", MODEL_ROLE_COMMISSIONER, "QAA" },
+		{ "pat", MODEL_ROLE_PROVIDER, "RS001" }, { "pam", MODEL_ROLE_PROVIDER, "RS003" },
+		{ "reg", MODEL_ROLE_REGULATOR, NULL },	 { "ovi", MODEL_ROLE_OVERSIGHT, "QOV" },
+	};
+	char in[256], out[256], cus[256], grp[256];
+	const char *shmi[] = { CU_BINARY,   "shmi", "--in",	   in,	 "--out", out,
+			       "--cusum-out", cus,	 "--groups-out", grp, NULL };
+	struct store *s;
+	struct auth *au;
+	struct cu_err err;
+	int64_t ids[2] = { 0 };
+	char errbuf[4096];
+	int rc = 0;
+
+	snprintf(in, sizeof in, "%s", path_of("s2023.csv"));
+	snprintf(out, sizeof out, "%s", path_of("shmi.csv"));
+	snprintf(cus, sizeof cus, "%s", path_of("cusum.csv"));
+	snprintf(grp, sizeof grp, "%s", path_of("groups.csv"));
+	cu_err_clear(&err);
+	if (store_open(db, STORE_OPEN_CREATE, &s, &err) ||
+	    ingest_catalogue_load(s, &sys, CU_SOURCE_DIR "/data/catalogue/catalogue.json", NULL, NULL,
+				  &err) ||
+	    auth_alloc(NULL, &au, &err)) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof orgs / sizeof *orgs && !rc; i++) {
+		struct store_org o = { .kind = orgs[i].kind };
+
+		snprintf(o.code, sizeof o.code, "%s", orgs[i].code);
+		snprintf(o.name, sizeof o.name, "%s", orgs[i].name);
+		rc = store_org_put(s, &sys, &o, NULL, &err);
+	}
+	/* QAA commissions RS001, RS002 and RS004 (which has no mortality results: RS004x in the
+	 * files is another code); QOV oversees QAA. */
+	rc = rc || store_commissioning_put(s, &sys, "QAA", "RS001", true, &err) ||
+	     store_commissioning_put(s, &sys, "QAA", "RS002", false, &err) ||
+	     store_commissioning_put(s, &sys, "QAA", "RS004", false, &err) ||
+	     store_oversight_put(s, &sys, "QOV", "QAA", &err);
+	for (size_t i = 0; i < sizeof users / sizeof *users && !rc; i++)
+		rc = auth_user_add(au, s, &sys, users[i].user, users[i].user, users[i].role,
+				   users[i].org, PW, NULL, &err);
+	if (rc)
+		fprintf(stderr, "setup: %s\n", err.msg);
+	auth_free(au);
+	store_close(s);
+	if (rc || write_spells("s2022.csv", 20220401) || write_spells("s2023.csv", 20230401) ||
+	    import("s2022.csv", "2022-23") || import("s2023.csv", "2023-24") ||
+	    test_exec(shmi, NULL, NULL, 0, errbuf, sizeof errbuf) != 0 ||
+	    refcsv_load(&shmi_prov, path_of("shmi.csv")) ||
+	    refcsv_load(&shmi_cusum, path_of("cusum.csv")) ||
+	    refcsv_load(&shmi_groups, path_of("groups.csv"))) {
+		fprintf(stderr, "setup: spells did not import or custodian shmi failed\n");
+		return -1;
+	}
+	if (store_open(db, STORE_OPEN_READONLY, &s, &err) ||
+	    store_spells_import_list(s, &sys, keep_ids, ids, &err)) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		store_close(s);
+		return -1;
+	}
+	store_close(s);
+	import_old = ids[0];
+	import_new = ids[1];
+	return import_old > 0 && import_new > import_old ? 0 : -1;
+}
+
+/* ---- every route x every role ---- */
+
+struct expect {
+	const char *method, *path;
+	int status[NROLE]; /* public, admin, commissioner, provider RS001, provider RS003,
+			    * regulator, oversight */
+};
+
+static const struct expect table[] = {
+	{ "GET", "/mortality", { 303, 200, 200, 200, 200, 200, 200 } },
+	{ "GET", "/mortality?highlight=RS001", { 303, 200, 200, 200, 200, 200, 200 } },
+	{ "GET", "/mortality?import=999999", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality?import=x", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality?import=0", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality?import=99999999999999999999", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS001", { 303, 404, 200, 200, 404, 200, 200 } },
+	{ "GET", "/mortality/RS002", { 303, 404, 200, 404, 404, 200, 200 } },
+	{ "GET", "/mortality/RS003", { 303, 404, 404, 404, 200, 200, 404 } },
+	{ "GET", "/mortality/RS005", { 303, 404, 404, 404, 404, 200, 404 } },
+	{ "GET", "/mortality/" ODD_CODE_URL, { 303, 404, 404, 404, 404, 200, 404 } },
+	{ "GET", "/mortality/RS004", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/NOPE", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS001?import=999999", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS001/group/1", { 303, 404, 200, 200, 404, 200, 200 } },
+	{ "GET", "/mortality/RS003/group/1", { 303, 404, 404, 404, 200, 200, 404 } },
+	{ "GET", "/mortality/RS003/group/6", { 303, 404, 404, 404, 200, 200, 404 } },
+	{ "GET", "/mortality/RS003/group/7", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS003/group/0", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS003/group/143", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS003/group/x1", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/NOPE/group/1", { 303, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/mortality/RS001/other", { 404, 404, 404, 404, 404, 404, 404 } },
+	{ "POST", "/mortality", { 405, 405, 405, 405, 405, 405, 405 } },
+	{ "POST", "/mortality/RS001", { 405, 405, 405, 405, 405, 405, 405 } },
+};
+
+static void every_mortality_route_for_every_role(void)
+{
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		for (int r = 0; r < NROLE; r++) {
+			const char *c = r == R_PUBLIC ? NULL : cookie[r];
+			char form[128];
+			int got;
+
+			if (strcmp(table[i].method, "POST") == 0) {
+				snprintf(form, sizeof form, "csrf=%s", r == R_PUBLIC ? "" : csrf[r]);
+				got = post_as(c, table[i].path, form);
+			} else {
+				got = get_as(c, table[i].path);
+			}
+			if (got != table[i].status[r])
+				test_fail(__FILE__, __LINE__, "%s %s as %s: %d, expected %d",
+					  table[i].method, table[i].path,
+					  r == R_PUBLIC ? "public" : role_user[r], got,
+					  table[i].status[r]);
+		}
+}
+
+static void public_is_sent_to_sign_in(void)
+{
+	char loc[128];
+
+	CHECK_INT(get_as(NULL, "/mortality/RS001/group/1"), 303);
+	CHECK_INT(header_value("Location", "", loc, sizeof loc), 0);
+	CHECK_STR(loc, "/sign-in");
+}
+
+static const char *band_words(const char *shmi_band)
+{
+	return strcmp(shmi_band, "higher") == 0	 ? "Higher than expected"
+	       : strcmp(shmi_band, "lower") == 0 ? "Lower than expected"
+						 : "As expected";
+}
+
+/* Check that ROW shows provider R of custodian shmi's output: observed, expected, ratio, both
+ * pairs of limits and the band, formatted as the pages format them. */
+static void row_matches_shmi(const char *row, size_t r)
+{
+	char want[128];
+
+	snprintf(want, sizeof want, ">%s<", refcsv_get(&shmi_prov, r, "observed"));
+	CHECK_CONTAINS(row, want);
+	snprintf(want, sizeof want, ">%.2f<", refcsv_num(&shmi_prov, r, "expected"));
+	CHECK_CONTAINS(row, want);
+	snprintf(want, sizeof want, ">%.3f<", refcsv_num(&shmi_prov, r, "shmi"));
+	CHECK_CONTAINS(row, want);
+	snprintf(want, sizeof want, ">%.3f to %.3f<", refcsv_num(&shmi_prov, r, "lower95"),
+		 refcsv_num(&shmi_prov, r, "upper95"));
+	CHECK_CONTAINS(row, want);
+	snprintf(want, sizeof want, ">%.3f to %.3f<", refcsv_num(&shmi_prov, r, "lower998"),
+		 refcsv_num(&shmi_prov, r, "upper998"));
+	CHECK_CONTAINS(row, want);
+	snprintf(want, sizeof want, ">%s</strong>", band_words(refcsv_get(&shmi_prov, r, "band")));
+	CHECK_CONTAINS(row, want);
+}
+
+/* The HTML of provider R's code, as the page escapes it. */
+static const char *code_html(size_t r)
+{
+	const char *code = refcsv_get(&shmi_prov, r, "provider_id");
+
+	return strcmp(code, ODD_CODE) == 0 ? ODD_CODE_HTML : code;
+}
+
+/* The regulator sees every provider; each row is custodian shmi's, band included. */
+static void funnel_shows_what_custodian_shmi_computes(void)
+{
+	char row[8192], cell[256];
+	int higher = 0;
+
+	CHECK_INT(shmi_prov.nrow, NPROV);
+	CHECK_INT(get_as(cookie[R_REG], "/mortality"), 200);
+	CHECK_CONTAINS(body(), "Risk-adjusted mortality, 2023-24");
+	CHECK_CONTAINS(body(), "6 of the 6 providers in the import are ones you can see");
+	CHECK_CONTAINS(body(), "id=\"mortality-funnel-title\"");
+	CHECK_CONTAINS(body(), "Expected deaths");
+	for (size_t r = 0; r < shmi_prov.nrow; r++) {
+		snprintf(cell, sizeof cell, "<td class=\"nhsuk-table__cell\">%s</td>", code_html(r));
+		row_with(cell, row, sizeof row);
+		if (!row[0]) {
+			test_fail(__FILE__, __LINE__, "no row for %s", code_html(r));
+			continue;
+		}
+		row_matches_shmi(row, r);
+		higher += strcmp(refcsv_get(&shmi_prov, r, "band"), "higher") == 0;
+	}
+	/* The generator raises RS003's risk: at least one provider is higher than expected,
+	 * so the bands are not all the same word. */
+	CHECK(higher >= 1);
+	CHECK_INT(count_of(body(), "<tr class=\"nhsuk-table__row"), NPROV);
+	/* Another period is one link away. */
+	{
+		char href[64];
+
+		snprintf(href, sizeof href, "href=\"/mortality?import=%lld\"", (long long)import_old);
+		CHECK_CONTAINS(body(), href);
+	}
+}
+
+/* Each role's funnel holds the providers it may see and no others. */
+static void each_role_sees_only_its_providers(void)
+{
+	static const struct {
+		int role;
+		const char *in[4], *out[4];
+	} want[] = {
+		{ R_COMM, { "RS001", "RS002", NULL }, { "RS003", "RS005", ODD_CODE_HTML, NULL } },
+		{ R_OVER, { "RS001", "RS002", NULL }, { "RS003", "RS005", ODD_CODE_HTML, NULL } },
+		{ R_PROV, { "RS001", NULL }, { "RS002", "RS003", ODD_CODE_HTML, NULL } },
+		{ R_PROV2, { "RS003", NULL }, { "RS001", "RS002", ODD_CODE_HTML, NULL } },
+		{ R_ADMIN, { NULL }, { "RS001", "RS003", ODD_CODE_HTML, NULL } },
+	};
+
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		int n = 0;
+
+		CHECK_INT(get_as(cookie[want[i].role], "/mortality"), 200);
+		for (const char *const *c = want[i].in; *c; c++, n++) {
+			char cell[128];
+
+			snprintf(cell, sizeof cell, "<td class=\"nhsuk-table__cell\">%s</td>", *c);
+			CHECK_CONTAINS(body(), cell);
+		}
+		for (const char *const *c = want[i].out; *c; c++) {
+			char cell[128];
+
+			snprintf(cell, sizeof cell, "<td class=\"nhsuk-table__cell\">%s</td>", *c);
+			if (strstr(body(), cell))
+				test_fail(__FILE__, __LINE__, "%s sees %s", role_user[want[i].role], *c);
+		}
+		CHECK_INT(count_of(body(), "<tr class=\"nhsuk-table__row"), n);
+		if (n == 0)
+			CHECK_CONTAINS(body(), "No provider you can see has results in this import.");
+	}
+}
+
+static void highlight_picks_out_one_provider(void)
+{
+	char row[8192];
+
+	CHECK_INT(get_as(cookie[R_COMM], "/mortality?highlight=RS002"), 200);
+	row_with("<td class=\"nhsuk-table__cell\">RS002</td>", row, sizeof row);
+	CHECK_CONTAINS(row, "aria-current=\"true\"");
+	CHECK_INT(count_of(body(), "aria-current=\"true\""), 1);
+	CHECK_CONTAINS(body(), "app-pt-highlight");
+	/* A code one may not see highlights nothing. */
+	CHECK_INT(get_as(cookie[R_COMM], "/mortality?highlight=RS003"), 200);
+	CHECK(strstr(body(), "aria-current=\"true\"") == NULL);
+	CHECK(strstr(body(), "app-pt-highlight") == NULL);
+}
+
+static size_t shmi_row_of(const char *code)
+{
+	for (size_t r = 0; r < shmi_prov.nrow; r++)
+		if (strcmp(refcsv_get(&shmi_prov, r, "provider_id"), code) == 0)
+			return r;
+	return (size_t)-1;
+}
+
+/* One point per period, the latest matching custodian shmi; the groups' CUSUM alarms too. */
+static void provider_page_shows_periods_and_groups(void)
+{
+	size_t r = shmi_row_of("RS003");
+	char row[8192];
+	int groups = 0;
+
+	CHECK(r != (size_t)-1);
+	if (r == (size_t)-1)
+		return;
+	CHECK_INT(get_as(cookie[R_PROV2], "/mortality/RS003"), 200);
+	CHECK_CONTAINS(body(), "<h1>Gamma Hospitals NHS Trust</h1>");
+	CHECK_CONTAINS(body(), "id=\"mortality-ratio-title\"");
+	CHECK_CONTAINS(body(), "<title>2022-23: ratio ");
+	CHECK_CONTAINS(body(), "<title>2023-24: ratio ");
+	CHECK_INT(count_of(body(), "<td class=\"nhsuk-table__cell\">2022-23</td>"), 1);
+	row_with("<td class=\"nhsuk-table__cell\">2023-24</td>", row, sizeof row);
+	row_matches_shmi(row, r);
+	CHECK_CONTAINS(body(), "By diagnosis group, 2023-24");
+	for (size_t k = 0; k < shmi_cusum.nrow; k++) {
+		char link[64], want[96];
+		long long first = strtoll(refcsv_get(&shmi_cusum, k, "first_alarm"), NULL, 10);
+
+		if (strcmp(refcsv_get(&shmi_cusum, k, "provider_id"), "RS003") != 0)
+			continue;
+		groups++;
+		snprintf(link, sizeof link, ">Group %s</a>", refcsv_get(&shmi_cusum, k, "diag_group"));
+		row_with(link, row, sizeof row);
+		CHECK(row[0] != '\0');
+		snprintf(want, sizeof want, "<td class=\"nhsuk-table__cell\">%s</td>",
+			 refcsv_get(&shmi_cusum, k, "n"));
+		CHECK_CONTAINS(row, want);
+		snprintf(want, sizeof want, "<td class=\"nhsuk-table__cell\">%s</td>",
+			 refcsv_get(&shmi_cusum, k, "alarms"));
+		CHECK_CONTAINS(row, want);
+		if (first > 0)
+			snprintf(want, sizeof want, ">spell %lld of %s<", first,
+				 refcsv_get(&shmi_cusum, k, "n"));
+		else
+			snprintf(want, sizeof want, ">none<");
+		CHECK_CONTAINS(row, want);
+	}
+	CHECK_INT(groups, NGRP);
+	CHECK_INT(count_of(body(), ">Group "), NGRP);
+	/* The earlier period's groups, by its import. */
+	{
+		char path[96];
+
+		snprintf(path, sizeof path, "/mortality/RS003?import=%lld", (long long)import_old);
+		CHECK_INT(get_as(cookie[R_PROV2], path), 200);
+		CHECK_CONTAINS(body(), "By diagnosis group, 2022-23");
+	}
+}
+
+/* The group page: CUSUM summary and the fit report, as custodian shmi's outputs say. */
+static void group_page_shows_cusum_summary_and_fit(void)
+{
+	int seen = 0;
+
+	for (size_t k = 0; k < shmi_cusum.nrow; k++) {
+		const char *g = refcsv_get(&shmi_cusum, k, "diag_group");
+		long long first = strtoll(refcsv_get(&shmi_cusum, k, "first_alarm"), NULL, 10);
+		char path[96], want[512];
+
+		if (strcmp(refcsv_get(&shmi_cusum, k, "provider_id"), "RS003") != 0)
+			continue;
+		snprintf(path, sizeof path, "/mortality/RS003/group/%s", g);
+		CHECK_INT(get_as(cookie[R_REG], path), 200);
+		snprintf(want, sizeof want, "<h1>Diagnosis group %s</h1>", g);
+		CHECK_CONTAINS(body(), want);
+		snprintf(want, sizeof want,
+			 "Spells monitored, in time order</dt><dd class=\"nhsuk-summary-list__value\">%s<",
+			 refcsv_get(&shmi_cusum, k, "n"));
+		CHECK_CONTAINS(body(), want);
+		snprintf(want, sizeof want, "Alarms</dt><dd class=\"nhsuk-summary-list__value\">%s<",
+			 refcsv_get(&shmi_cusum, k, "alarms"));
+		CHECK_CONTAINS(body(), want);
+		if (first > 0)
+			snprintf(want, sizeof want, "First alarm</dt><dd class=\"nhsuk-summary-list__"
+				 "value\">spell %lld of %s<", first, refcsv_get(&shmi_cusum, k, "n"));
+		else
+			snprintf(want, sizeof want, "First alarm</dt><dd class=\"nhsuk-summary-list__"
+				 "value\">none<");
+		CHECK_CONTAINS(body(), want);
+		snprintf(want, sizeof want, "CUSUM at the last spell</dt><dd class=\"nhsuk-summary-"
+			 "list__value\">%.3f<", refcsv_num(&shmi_cusum, k, "s_end"));
+		CHECK_CONTAINS(body(), want);
+		CHECK_CONTAINS(body(), "The CUSUM&#39;s path is not drawn.");
+		/* Both periods in the table; this one marked. */
+		CHECK_CONTAINS(body(), "<td class=\"nhsuk-table__cell\">2022-23</td>");
+		CHECK_CONTAINS(body(), "<td class=\"nhsuk-table__cell\">2023-24</td>");
+		for (size_t q = 0; q < shmi_groups.nrow; q++) {
+			const char *st = refcsv_get(&shmi_groups, q, "status");
+			const char *dropped = refcsv_get(&shmi_groups, q, "dropped");
+
+			if (strcmp(refcsv_get(&shmi_groups, q, "diag_group"), g) != 0)
+				continue;
+			seen++;
+			snprintf(want, sizeof want, "Covariate patterns</dt><dd class=\"nhsuk-summary-"
+				 "list__value\">%s<", refcsv_get(&shmi_groups, q, "patterns"));
+			CHECK_CONTAINS(body(), want);
+			snprintf(want, sizeof want, "Parameters</dt><dd class=\"nhsuk-summary-list__"
+				 "value\">%s<", refcsv_get(&shmi_groups, q, "parameters"));
+			CHECK_CONTAINS(body(), want);
+			snprintf(want, sizeof want, "Iterations</dt><dd class=\"nhsuk-summary-list__"
+				 "value\">%s<", refcsv_get(&shmi_groups, q, "iterations"));
+			CHECK_CONTAINS(body(), want);
+			snprintf(want, sizeof want, "Spells, all providers</dt><dd class=\"nhsuk-"
+				 "summary-list__value\">%s<", refcsv_get(&shmi_groups, q, "spells"));
+			CHECK_CONTAINS(body(), want);
+			snprintf(want, sizeof want, "Status</dt><dd class=\"nhsuk-summary-list__"
+				 "value\">%s", strcmp(st, "converged") == 0 ? "Converged<"
+					       : strcmp(st, "separated") == 0 ? "Separated: "
+									      : "Not converged");
+			CHECK_CONTAINS(body(), want);
+			snprintf(want, sizeof want, "or collinear)</dt><dd class=\"nhsuk-summary-list__"
+				 "value\">%s<", dropped[0] ? dropped : "none");
+			CHECK_CONTAINS(body(), want);
+		}
+	}
+	CHECK_INT(seen, NGRP);
+}
+
+/* Markup in an organisation's name and in a provider code is text, never markup. */
+static void markup_in_names_and_codes_is_inert(void)
+{
+	CHECK_INT(get_as(cookie[R_REG], "/mortality"), 200);
+	CHECK_CONTAINS(body(), HOSTILE_NAME_HTML);
+	CHECK_CONTAINS(body(), "<td class=\"nhsuk-table__cell\">" ODD_CODE_HTML "</td>");
+	CHECK_CONTAINS(body(), "href=\"/mortality/" ODD_CODE_URL "\"");
+	CHECK(strstr(body(), "<script>") == NULL);
+	CHECK(strstr(body(), "<X9>") == NULL);
+	CHECK_INT(get_as(cookie[R_REG], "/mortality/RS001"), 200);
+	CHECK_CONTAINS(body(), "<h1>" HOSTILE_NAME_HTML "</h1>");
+	CHECK_CONTAINS(body(), "<title>" HOSTILE_NAME_HTML ": mortality - custodian</title>");
+	CHECK(strstr(body(), "<script>") == NULL);
+	CHECK_INT(get_as(cookie[R_REG], "/mortality/RS001/group/2"), 200);
+	CHECK(strstr(body(), "<script>") == NULL);
+	CHECK_CONTAINS(body(), HOSTILE_NAME_HTML);
+	CHECK_INT(get_as(cookie[R_REG], "/mortality/" ODD_CODE_URL), 200);
+	CHECK_CONTAINS(body(), "<h1>" ODD_CODE_HTML "</h1>");
+	CHECK(strstr(body(), "<X9>") == NULL);
+	/* A highlight parameter full of markup is never echoed. */
+	CHECK_INT(get_as(cookie[R_REG], "/mortality?highlight=%3Cscript%3E"), 200);
+	CHECK(strstr(body(), "<script>") == NULL);
+}
+
+/* A provider one may not see, one with no results and a code never imported: the same 404. */
+static void denied_looks_like_missing(void)
+{
+	static char missing[1 << 16];
+	static const char *const same[] = { "/mortality/RS003", "/mortality/RS004",
+					    "/mortality/RS005", "/mortality/" ODD_CODE_URL,
+					    "/mortality/RS003/group/1", "/mortality/NOPE/group/1",
+					    "/mortality/RS001/group/7" };
+
+	CHECK_INT(get_as(cookie[R_COMM], "/mortality/NOPE"), 404);
+	snprintf(missing, sizeof missing, "%s", body());
+	CHECK_CONTAINS(missing, "Page not found");
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		CHECK_INT(get_as(cookie[R_COMM], same[i]), 404);
+		CHECK_STR(body(), missing);
+	}
+}
+
+/* A period imported again is shown once, from the later import; the earlier one stays
+ * reachable by its import. */
+static void period_imported_again_is_shown_once(void)
+{
+	char path[96], want[96];
+
+	CHECK_INT(write_spells("s2023b.csv", 20230402), 0);
+	CHECK_INT(import("s2023b.csv", "2023-24"), 0);
+	CHECK_INT(get_as(cookie[R_REG], "/mortality"), 200);
+	snprintf(want, sizeof want, "(import %lld)", (long long)import_new);
+	CHECK(strstr(body(), want) == NULL);
+	CHECK_CONTAINS(body(), "Risk-adjusted mortality, 2023-24");
+	CHECK_INT(get_as(cookie[R_REG], "/mortality/RS003"), 200);
+	CHECK_INT(count_of(body(), "<td class=\"nhsuk-table__cell\">2023-24</td>"), 1);
+	CHECK_INT(count_of(body(), "<td class=\"nhsuk-table__cell\">2022-23</td>"), 1);
+	snprintf(path, sizeof path, "/mortality?import=%lld", (long long)import_new);
+	CHECK_INT(get_as(cookie[R_REG], path), 200);
+	CHECK_CONTAINS(body(), "This period was imported again later");
+}
+
+int main(void)
+{
+	struct web_config cfg = { .address = "127.0.0.1", .port = 0, .home = CU_SOURCE_DIR, .quiet = 1 };
+	struct web_server *w;
+	struct cu_err err;
+	char cmd[1024];
+
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(db, sizeof db, "%s/web.db", dir);
+	if (setup())
+		return 2;
+	cfg.db_path = db;
+	cu_err_clear(&err);
+	if (!(w = web_start(&cfg, &err))) {
+		fprintf(stderr, "web_start: %s\n", err.msg);
+		return 2;
+	}
+	port = web_port(w);
+	for (int r = 1; r < NROLE; r++)
+		if (sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
+			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], reply);
+			return 2;
+		}
+	RUN(every_mortality_route_for_every_role);
+	RUN(public_is_sent_to_sign_in);
+	RUN(funnel_shows_what_custodian_shmi_computes);
+	RUN(each_role_sees_only_its_providers);
+	RUN(highlight_picks_out_one_provider);
+	RUN(provider_page_shows_periods_and_groups);
+	RUN(group_page_shows_cusum_summary_and_fit);
+	RUN(markup_in_names_and_codes_is_inert);
+	RUN(denied_looks_like_missing);
+	RUN(period_imported_again_is_shown_once);
+	web_stop(w);
+	refcsv_free(&shmi_prov);
+	refcsv_free(&shmi_cusum);
+	refcsv_free(&shmi_groups);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 2;
+	return test_done();
+}
