@@ -16,6 +16,13 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 /* Returns the new pointer; the old one is invalid afterwards. */
 void *xrealloc(void *p, size_t n);
+/*
+ * Room for element N of the growable array P (capacity *CAP elements of SIZE bytes): when
+ * N == *CAP the capacity doubles (16 at first). Returns the array, which may have moved:
+ *	v->o = xgrow(v->o, v->n, &v->cap, sizeof *v->o);
+ *	v->o[v->n++] = x;
+ */
+void *xgrow(void *p, size_t n, size_t *cap, size_t size);
 char *xstrdup(const char *s);
 /* A NUL-terminated copy of the N bytes at S. */
 char *xstrndup(const char *s, size_t n);

@@ -54,10 +54,7 @@ static int keep_with_data(void *arg, const struct store_org *o)
 	cu_err_clear(&err);
 	if (store_obs_latest(w->s, w->a, o->id, NULL, count_obs, &n, &err) || n == 0)
 		return 0;
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 64;
-		w->code = xrealloc(w->code, w->cap * sizeof *w->code);
-	}
+	w->code = xgrow(w->code, w->n, &w->cap, sizeof *w->code);
 	snprintf(w->code[w->n++], sizeof w->code[0], "%s", o->code);
 	return 0;
 }

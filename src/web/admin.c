@@ -375,23 +375,6 @@ void page_admin_user_add(struct page *pg)
 
 /* ---- organisations, relationships, catalogue ---- */
 
-struct org_vec {
-	size_t n, cap;
-	struct store_org *o;
-};
-
-static int keep_org(void *arg, const struct store_org *o)
-{
-	struct org_vec *v = arg;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
-	}
-	v->o[v->n++] = *o;
-	return 0;
-}
-
 static int org_by_code(const void *a, const void *b)
 {
 	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
@@ -417,7 +400,7 @@ void page_admin_orgs(struct page *pg)
 	cu_err_clear(&err);
 	if (!sort || (strcmp(sort, "code") != 0 && strcmp(sort, "kind") != 0))
 		sort = "name"; /* the store lists by name */
-	if (store_org_list(pg->s, &pg->actor, keep_org, &v, &err)) {
+	if (store_org_list(pg->s, &pg->actor, org_vec_keep, &v, &err)) {
 		free(v.o);
 		page_error(pg, &err);
 		return;

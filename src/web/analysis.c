@@ -18,19 +18,11 @@ enum stats_polarity analysis_polarity(const struct store_indicator *ind)
 							      : STATS_NO_DIRECTION;
 }
 
-struct obs_vec {
-	size_t n, cap;
-	struct store_obs *o;
-};
-
-static int keep_obs(void *arg, const struct store_obs *o)
+int obs_vec_keep(void *arg, const struct store_obs *o)
 {
 	struct obs_vec *v = arg;
 
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
-	}
+	v->o = xgrow(v->o, v->n, &v->cap, sizeof *v->o);
 	v->o[v->n++] = *o;
 	return 0;
 }
@@ -44,10 +36,7 @@ static int keep_rebase(void *arg, const struct store_rebase *r)
 {
 	struct rebase_vec *v = arg;
 
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 4;
-		v->r = xrealloc(v->r, v->cap * sizeof *v->r);
-	}
+	v->r = xgrow(v->r, v->n, &v->cap, sizeof *v->r);
 	v->r[v->n++] = *r;
 	return 0;
 }
@@ -79,7 +68,7 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, keep_obs, &v, err)) ||
+	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, obs_vec_keep, &v, err)) ||
 	    (rc = store_rebase_list(s, a, org_id, ind->id, as_of, keep_rebase, &rb, err))) {
 		free(v.o);
 		free(rb.r);
@@ -186,10 +175,7 @@ static int keep_ind(void *arg, const struct store_indicator *ind)
 {
 	struct ind_vec *v = arg;
 
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 32;
-		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
-	}
+	v->v = xgrow(v->v, v->n, &v->cap, sizeof *v->v);
 	v->v[v->n++] = *ind;
 	return 0;
 }
@@ -220,21 +206,22 @@ const struct store_indicator *catalogue_find(const struct store_indicator *v, si
 
 /* ---- ranking ---- */
 
-struct org_vec {
-	size_t n, cap;
-	struct store_org *o;
-};
+int org_vec_keep(void *arg, const struct store_org *o)
+{
+	struct org_vec *v = arg;
 
-static int keep_provider(void *arg, const struct store_org *o)
+	v->o = xgrow(v->o, v->n, &v->cap, sizeof *v->o);
+	v->o[v->n++] = *o;
+	return 0;
+}
+
+int org_vec_keep_providers(void *arg, const struct store_org *o)
 {
 	struct org_vec *v = arg;
 
 	if (o->kind != MODEL_ORG_PROVIDER)
 		return 0;
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
-	}
+	v->o = xgrow(v->o, v->n, &v->cap, sizeof *v->o);
 	v->o[v->n++] = *o;
 	return 0;
 }
@@ -398,7 +385,7 @@ int ranking_build(struct store *s, const struct cu_actor *a, int domain, const c
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_org_list(s, a, keep_provider, &orgs, err)) ||
+	if ((rc = store_org_list(s, a, org_vec_keep_providers, &orgs, err)) ||
 	    (rc = catalogue_load(s, a, &cat, &ncat, err))) {
 		free(orgs.o);
 		free(cat);
@@ -411,7 +398,7 @@ int ranking_build(struct store *s, const struct cu_actor *a, int domain, const c
 		struct obs_vec latest = { 0 };
 
 		rk[i].org = orgs.o[i];
-		if ((rc = store_obs_latest(s, a, orgs.o[i].id, NULL, keep_obs, &latest, err)))
+		if ((rc = store_obs_latest(s, a, orgs.o[i].id, NULL, obs_vec_keep, &latest, err)))
 			break;
 		for (size_t k = 0; k < latest.n && !rc; k++) {
 			const struct store_obs *o = &latest.o[k];

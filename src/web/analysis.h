@@ -13,6 +13,19 @@
 #include "stats/spc.h"
 #include "store/store.h"
 
+/* Store callbacks that collect what they are given (free the array with free()). */
+struct obs_vec {
+	size_t n, cap;
+	struct store_obs *o;
+};
+struct org_vec {
+	size_t n, cap;
+	struct store_org *o;
+};
+int obs_vec_keep(void *arg, const struct store_obs *o);
+int org_vec_keep(void *arg, const struct store_org *o);           /* every organisation */
+int org_vec_keep_providers(void *arg, const struct store_org *o); /* providers only */
+
 /* A rebasing of the chart as the series sees it. */
 struct series_break {
 	size_t index;          /* the first point of the new segment (into the series) */

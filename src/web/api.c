@@ -85,36 +85,19 @@ static const char *assurance_name(enum stats_assurance a)
 	return (unsigned)a < 4 ? n[a] : "none";
 }
 
-struct obs_list {
-	size_t n, cap;
-	struct store_obs *o;
-};
-
-static int keep(void *arg, const struct store_obs *o)
-{
-	struct obs_list *v = arg;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 32;
-		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
-	}
-	v->o[v->n++] = *o;
-	return 0;
-}
-
 void api_provider(struct page *pg)
 {
 	struct store_org org;
 	struct store_indicator *cat = NULL;
 	size_t ncat = 0;
-	struct obs_list l = { 0 };
+	struct obs_vec l = { 0 };
 	struct cu_err err;
 	json_t *inds;
 
 	cu_err_clear(&err);
 	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
 	    catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) ||
-	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, keep, &l, &err)) {
+	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, obs_vec_keep, &l, &err)) {
 		free(cat);
 		free(l.o);
 		api_error(pg, &err);

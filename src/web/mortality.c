@@ -35,6 +35,7 @@
 #include "ingest/spells.h"
 #include "stats/funnel.h"
 #include "stats/stats.h"
+#include "web/analysis.h"
 #include "web/app.h"
 #include "web/chart.h"
 
@@ -64,10 +65,7 @@ static int keep_import(void *arg, const struct store_spells_import *r)
 {
 	struct imports *im = arg;
 
-	if (im->n == im->cap) {
-		im->cap = im->cap ? im->cap * 2 : 16;
-		im->v = xrealloc(im->v, im->cap * sizeof *im->v);
-	}
+	im->v = xgrow(im->v, im->n, &im->cap, sizeof *im->v);
 	im->v[im->n++] = *r;
 	return 0;
 }
@@ -119,10 +117,7 @@ static int keep_prov(void *arg, const struct store_spells_provider *p)
 {
 	struct provs *v = arg;
 
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
-	}
+	v->v = xgrow(v->v, v->n, &v->cap, sizeof *v->v);
 	v->v[v->n++] = *p;
 	return 0;
 }
@@ -136,10 +131,7 @@ static int keep_series(void *arg, const struct store_spells_series *r)
 {
 	struct series_list *v = arg;
 
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
-	}
+	v->v = xgrow(v->v, v->n, &v->cap, sizeof *v->v);
 	v->v[v->n++] = *r;
 	return 0;
 }
@@ -651,21 +643,6 @@ static int ratio_chart(struct html *h, const struct ratio_chart *c, struct cu_er
 
 /* ---- /mortality: the funnel ---- */
 
-static int keep_org(void *arg, const struct store_org *o)
-{
-	struct {
-		size_t n, cap;
-		struct store_org *v;
-	} *v = arg;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->v = xrealloc(v->v, v->cap * sizeof *v->v);
-	}
-	v->v[v->n++] = *o;
-	return 0;
-}
-
 static int by_id(const void *a, const void *b)
 {
 	int64_t x = ((const struct store_org *)a)->id, y = ((const struct store_org *)b)->id;
@@ -790,10 +767,7 @@ void page_mortality(struct page *pg)
 	const char *hl = web_query(pg->req, "highlight");
 	struct imports im = { 0 };
 	struct provs pv = { 0 };
-	struct {
-		size_t n, cap;
-		struct store_org *v;
-	} orgs = { 0 };
+	struct org_vec orgs = { 0 };
 	const char **names = NULL;
 	const struct store_spells_import *hd;
 	size_t sel, highlight = CHART_NONE, count[3] = { 0 };
@@ -821,19 +795,19 @@ void page_mortality(struct page *pg)
 	}
 	hd = &im.v[sel];
 	if (store_spells_provider_list(pg->s, &pg->actor, hd->import_id, keep_prov, &pv, &err) ||
-	    store_org_list(pg->s, &pg->actor, keep_org, &orgs, &err)) {
+	    store_org_list(pg->s, &pg->actor, org_vec_keep, &orgs, &err)) {
 		free(im.v);
 		free(pv.v);
-		free(orgs.v);
+		free(orgs.o);
 		page_error(pg, &err);
 		return;
 	}
-	qsort(orgs.v, orgs.n, sizeof *orgs.v, by_id);
+	qsort(orgs.o, orgs.n, sizeof *orgs.o, by_id);
 	names = xcalloc(pv.n + 1, sizeof *names);
 	for (size_t i = 0; i < pv.n; i++) {
 		struct store_org key = { .id = pv.v[i].org_id };
 		const struct store_org *o =
-			pv.v[i].org_id > 0 ? bsearch(&key, orgs.v, orgs.n, sizeof *orgs.v, by_id)
+			pv.v[i].org_id > 0 ? bsearch(&key, orgs.o, orgs.n, sizeof *orgs.o, by_id)
 					   : NULL;
 
 		names[i] = o ? o->name : pv.v[i].code;
@@ -902,7 +876,7 @@ void page_mortality(struct page *pg)
 	}
 	other_periods(pg, &im, sel);
 	free(names);
-	free(orgs.v);
+	free(orgs.o);
 	free(pv.v);
 	free(im.v);
 	page_end(pg);

@@ -257,25 +257,6 @@ void page_home(struct page *pg)
 
 /* ---- providers ---- */
 
-struct org_list {
-	size_t n, cap;
-	struct store_org *o;
-};
-
-static int keep_org(void *arg, const struct store_org *o)
-{
-	struct org_list *v = arg;
-
-	if (o->kind != MODEL_ORG_PROVIDER)
-		return 0;
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
-	}
-	v->o[v->n++] = *o;
-	return 0;
-}
-
 static int by_code(const void *a, const void *b)
 {
 	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
@@ -286,13 +267,13 @@ void page_providers(struct page *pg)
 	struct html *h = &pg->h;
 	const char *sort = web_query(pg->req, "sort"), *pq = web_query(pg->req, "page");
 	long pageno = pq ? strtol(pq, NULL, 10) : 1, pages;
-	struct org_list v = { 0 };
+	struct org_vec v = { 0 };
 	struct cu_err err;
 
 	cu_err_clear(&err);
 	if (!sort || strcmp(sort, "code") != 0)
 		sort = "name";
-	if (store_org_list(pg->s, &pg->actor, keep_org, &v, &err)) {
+	if (store_org_list(pg->s, &pg->actor, org_vec_keep_providers, &v, &err)) {
 		free(v.o);
 		page_error(pg, &err);
 		return;
@@ -348,21 +329,6 @@ void page_providers(struct page *pg)
 
 /* ---- one provider ---- */
 
-static int keep_latest(void *arg, const struct store_obs *o)
-{
-	struct {
-		size_t n, cap;
-		struct store_obs *o;
-	} *v = arg;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 32;
-		v->o = xrealloc(v->o, v->cap * sizeof *v->o);
-	}
-	v->o[v->n++] = *o;
-	return 0;
-}
-
 /* The latest value's 95% interval as text ("" when there is none to give). */
 static void interval_text(const struct store_indicator *ind, const struct store_obs *o, char *out,
 			  size_t n)
@@ -394,17 +360,14 @@ void page_provider(struct page *pg)
 	struct store_org org;
 	struct store_indicator *cat = NULL;
 	size_t ncat = 0;
-	struct {
-		size_t n, cap;
-		struct store_obs *o;
-	} latest = { 0 };
+	struct obs_vec latest = { 0 };
 	struct cu_err err;
 	char title[CU_MAX_NAME + CU_MAX_CODE + 8];
 
 	cu_err_clear(&err);
 	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
 	    catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) ||
-	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, keep_latest, &latest, &err)) {
+	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, obs_vec_keep, &latest, &err)) {
 		free(cat);
 		free(latest.o);
 		page_error(pg, &err);
@@ -940,7 +903,7 @@ void page_funnel(struct page *pg)
 					    "Finding", NULL };
 	const char *hl = web_query(pg->req, "highlight"), *odq = web_query(pg->req, "od");
 	struct store_indicator ind;
-	struct org_list orgs = { 0 };
+	struct org_vec orgs = { 0 };
 	struct store_obs *ob;
 	double *x, *y, num = 0, den = 0, target;
 	int *cls;
@@ -953,7 +916,7 @@ void page_funnel(struct page *pg)
 
 	cu_err_clear(&err);
 	if (store_indicator_get(pg->s, &pg->actor, cu_str_of(pg->arg[0]), &ind, &err) ||
-	    store_org_list(pg->s, &pg->actor, keep_org, &orgs, &err)) {
+	    store_org_list(pg->s, &pg->actor, org_vec_keep_providers, &orgs, &err)) {
 		free(orgs.o);
 		page_error(pg, &err);
 		return;
@@ -961,12 +924,9 @@ void page_funnel(struct page *pg)
 	ob = xcalloc(orgs.n + 1, sizeof *ob);
 	/* Each provider's latest figure; the funnel is drawn for the latest period. */
 	for (size_t i = 0; i < orgs.n; i++) {
-		struct {
-			size_t n, cap;
-			struct store_obs *o;
-		} l = { 0 };
+		struct obs_vec l = { 0 };
 
-		if (store_obs_latest(pg->s, &pg->actor, orgs.o[i].id, NULL, keep_latest, &l, &err) ==
+		if (store_obs_latest(pg->s, &pg->actor, orgs.o[i].id, NULL, obs_vec_keep, &l, &err) ==
 		    0) {
 			for (size_t k = 0; k < l.n; k++)
 				if (strcmp(l.o[k].indicator_code, ind.code) == 0 &&
