@@ -464,13 +464,13 @@ struct web_server *web_start(const struct web_config *cfg, struct cu_err *err)
 		return NULL;
 	}
 	w->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-				0, NULL, NULL, handle, w, MHD_OPTION_SOCK_ADDR, &sa,
+				0, NULL, NULL, handle, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
+				MHD_OPTION_SOCK_ADDR, &sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cores > 0 ? cores : 1),
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CU_HTTP_TIMEOUT_S,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CU_HTTP_CONN_PER_IP,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CU_HTTP_CONN_MEMORY,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
 				MHD_OPTION_END);
 	if (!w->d) {
 		auth_free(w->auth);
