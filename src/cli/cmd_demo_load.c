@@ -42,14 +42,14 @@ static int count_obs(void *arg, const struct store_obs *o)
 	return 1;
 }
 
-/* Providers that have figures, in name order. */
+/* NHS trusts (known with a postcode) that have figures, in name order. */
 static int keep_with_data(void *arg, const struct store_org *o)
 {
 	struct with_data *w = arg;
 	struct cu_err err;
 	size_t n = 0;
 
-	if (o->kind != MODEL_ORG_PROVIDER)
+	if (o->kind != MODEL_ORG_PROVIDER || !o->postcode[0])
 		return 0;
 	cu_err_clear(&err);
 	if (store_obs_latest(w->s, w->a, o->id, NULL, count_obs, &n, &err) || n == 0)
@@ -149,6 +149,8 @@ static const struct {
 	{ "ae_attendances", "data/demo/ae_attendances.csv" },
 	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2020-21.csv" },
 	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2021-22.csv" },
+	{ "custodian_year", "data/demo/proms-2016-17.csv" },
+	{ "custodian_year", "data/demo/proms-2017-18.csv" },
 };
 
 int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)

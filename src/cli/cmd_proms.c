@@ -5,7 +5,7 @@
  * PROMs case-mix adjusted health gain per provider from NHS Digital's record-level data, its
  * funnel class at 95% and 99.8%, and the publisher's verdict beside it (src/ingest/proms.h).
  * With --observations the adjusted gains are also written in custodian's observation format,
- * ready for `custodian import --profile custodian`. Nothing touches the database.
+ * ready for `custodian import --profile custodian_year`. Nothing touches the database.
  */
 #include <getopt.h>
 #include <math.h>
@@ -62,15 +62,14 @@ static void write_providers(const struct proms_result *r, FILE *f)
 /*
  * custodian's observation format (docs/formats.md): one row per provider with an adjusted
  * gain (30 records or more), the gain as a mean's value and the modelled records as its
- * denominator. The format's period is a month, so the financial year is written as its first
- * month, April (docs/formats.md, "PROMs inputs", says so).
+ * denominator, for the financial year (import with the profile custodian_year).
  */
 static void write_observations(const struct proms_result *r, const char *ind, FILE *f)
 {
 	struct csv_line l = { 0 };
 	char period[16];
 
-	snprintf(period, sizeof period, "%04d-04", r->year);
+	snprintf(period, sizeof period, "%04d-%02d", r->year % 10000, (r->year + 1) % 100);
 	csv_line_raw(&l, "org_code,indicator,period,numerator,denominator,value");
 	csv_line_end(&l, f);
 	for (size_t i = 0; i < r->nprov; i++) {

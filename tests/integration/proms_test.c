@@ -11,7 +11,7 @@
  *
  * On a small file worked by hand: the adjustment, the limits, the classes, the comparison and
  * its reasons, missing values left out and counted, and the observation output imported with
- * `custodian import --profile custodian`.
+ * `custodian import --profile custodian_year`.
  *
  * Bad input of every kind (malformed values, a truncated row, an open quote, a column named
  * twice or missing, hostile text, a huge field, a NUL byte, empty files, a time series of
@@ -458,14 +458,14 @@ static void hand_worked_file_adjusts_classifies_and_compares(void)
 	CHECK(!exists(tmp("hand-ox.csv")));
 }
 
-/* The observations land through the custodian profile and read back as a series. */
+/* The observations land through the custodian_year profile and read back as a yearly series. */
 static void observations_import_with_the_custodian_profile(void)
 {
 	const char *in = hand_file("obs-in.csv", NULL), *ts = hand_ts("obs-ts.csv", NULL);
 	char out[4096];
 	const char *init[] = { CU_BINARY, "-d", kept("proms.db"), "init", NULL };
 	const char *imp[] = { CU_BINARY, "-d", kept("proms.db"), "import", "--profile",
-			      "custodian", kept("obs.csv"), NULL };
+			      "custodian_year", kept("obs.csv"), NULL };
 	const char *ser[] = { CU_BINARY, "-d", kept("proms.db"), "series", "EEE01",
 			      "HIP_EQ5D_GAIN", NULL };
 	struct refcsv t;
@@ -481,7 +481,7 @@ static void observations_import_with_the_custodian_profile(void)
 	CHECK_INT(t.nrow, 4);
 	CHECK_STR(refcsv_get(&t, 0, "org_code"), "AAA01");
 	CHECK_STR(refcsv_get(&t, 0, "indicator"), "HIP_EQ5D_GAIN");
-	CHECK_STR(refcsv_get(&t, 0, "period"), "2017-04");
+	CHECK_STR(refcsv_get(&t, 0, "period"), "2017-18");
 	CHECK_STR(refcsv_get(&t, 0, "numerator"), "");
 	CHECK_STR(refcsv_get(&t, 0, "denominator"), "30");
 	CHECK_NEAR(refcsv_num(&t, 3, "value"), 0.44, 1e-12);
@@ -490,7 +490,7 @@ static void observations_import_with_the_custodian_profile(void)
 	CHECK_INT(test_exec(imp, NULL, out, sizeof out, errbuf, sizeof errbuf), 0);
 	CHECK(strstr(out, "imported 4 rows") || strstr(errbuf, "imported 4 rows"));
 	CHECK_INT(test_exec(ser, NULL, out, sizeof out, errbuf, sizeof errbuf), 0);
-	CHECK_CONTAINS(out, "2017-04-01");
+	CHECK_CONTAINS(out, "2017-04-01"); /* the financial year 2017-18 starts in April */
 	CHECK_CONTAINS(out, "denominator=30");
 	CHECK_CONTAINS(out, "value=0.44");
 
