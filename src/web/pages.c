@@ -533,6 +533,7 @@ static void series_csv(struct page *pg, const struct store_org *org,
 	}
 	csv_line_free(&l);
 	fclose(f);
+	cu_buf_reset(pg->res->body); /* no page: the doctype written at the start goes */
 	cu_buf_add(pg->res->body, text, n);
 	free(text);
 	pg->res->status = 200;
@@ -608,6 +609,7 @@ static void series_xlsx(struct page *pg, const struct store_org *org,
 		page_error(pg, &err);
 		return;
 	}
+	cu_buf_reset(pg->res->body); /* no page: the doctype written at the start goes */
 	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
 		cu_buf_add(pg->res->body, buf, got);
 	fclose(f);

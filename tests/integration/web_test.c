@@ -591,6 +591,26 @@ static void rebasing_splits_the_limits(void)
 	CHECK_INT(post_as(cookie[R_PROV2], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 404);
 }
 
+/* The chart's data downloads as CSV (one row per period, the chart's columns) and as an Excel
+ * workbook (a zip container), each named for the provider and indicator. */
+static void downloads_are_csv_and_xlsx(void)
+{
+	CHECK_INT(get_as(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.csv"), 200);
+	CHECK_CONTAINS(reply, "Content-Type: text/csv; charset=utf-8");
+	CHECK_CONTAINS(reply, "Content-Disposition: attachment; filename=\"RCC-AE_4HR_BREACH_T1.csv\"");
+	CHECK_CONTAINS(body(), "organisation,indicator,period_start,period,numerator,denominator,value,"
+			       "mean,lower_limit,upper_limit,variation,rules,revision,recorded_at\n");
+	/* December 2024 (m = 11, p = 2 in setup): 100 + (77 + 6) % 11 + 300 = 406 of 1000, the
+	 * special cause built into the test data; 0.406 written with 17 significant digits. */
+	CHECK_CONTAINS(body(), "RCC,AE_4HR_BREACH_T1,2024-12-01,Dec 2024,406,1000,0.40600000000000003,");
+	CHECK_CONTAINS(body(), "special cause concern,beyond the limits");
+	CHECK_INT(get_as(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.xlsx"), 200);
+	CHECK_CONTAINS(reply, "Content-Type: application/vnd.openxmlformats-officedocument."
+			      "spreadsheetml.sheet");
+	CHECK(memcmp(body(), "PK\x03\x04", 4) == 0);
+	CHECK_INT(get_as(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.pdf"), 404);
+}
+
 /* Lists sort by the column asked for; an out-of-range page is the first page. */
 static void lists_sort_and_page(void)
 {
@@ -661,6 +681,7 @@ int main(void)
 	RUN(upload_reports_located_errors);
 	RUN(idle_connections_do_not_starve_users);
 	RUN(lists_sort_and_page);
+	RUN(downloads_are_csv_and_xlsx);
 	RUN(rebasing_splits_the_limits);
 	RUN(html_writer_escapes_every_special_character);
 	web_stop(w);
