@@ -34,6 +34,11 @@ const dir = mkdtempSync(join(tmpdir(), 'cu-browser-'));
 const db = join(dir, 'custodian.db');
 execFileSync(bin, ['-d', db, 'init'], { cwd: src, stdio: 'ignore' });
 execFileSync(bin, ['-d', db, 'demo-load'], { cwd: src, stdio: 'ignore' });
+// A provider whose name is markup and script: it must be shown as text and never run.
+const hostile = join(dir, 'hostile-locations.csv');
+writeFileSync(hostile, 'org_code,org_name,postcode,date,latitude,longitude\n' +
+  'RZZ99,"<img src=x onerror=""window.__xss=2""><script>window.__xss=3</script>",,20200101,,\n');
+execFileSync(bin, ['-d', db, 'import', '--profile', 'locations', hostile], { cwd: src, stdio: 'ignore' });
 const accounts = {};
 for (const line of readFileSync(join(dir, 'demo-passwords.txt'), 'utf8').split('\n')) {
   const f = line.trim().split(/\s+/);
@@ -137,6 +142,18 @@ try {
   await ap.goto(`${base}/sign-in`);
   await axeCheck(ap, 'sign-in');
   await signIn(ap, 'regulator');
+  {
+    // bypassCSP is on here, so only the escaping stands between the name and a running script.
+    let xssDialogs = 0;
+    ap.on('dialog', async (d) => { xssDialogs++; await d.dismiss(); });
+    await ap.goto(`${base}/providers?sort=code`);
+    await ap.goto(`${base}/org/RZZ99`);
+    check((await ap.textContent('h1')).includes('<script>window.__xss=3</script>'),
+      'a hostile organisation name is shown as text');
+    check(await ap.evaluate(() => window.__xss === undefined), 'no script from a name ran');
+    check(await ap.locator('img[src="x"]').count() === 0, 'no element from a name was made');
+    check(xssDialogs === 0, 'no dialog from a name');
+  }
   for (const path of ['/', '/providers', '/org/RF4', '/org/RF4/indicator/AE_4HR_BREACH_T1',
     '/indicator/AE_4HR_BREACH_T1']) {
     await ap.goto(`${base}${path}`);
