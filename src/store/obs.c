@@ -12,6 +12,7 @@ enum {
 	STMT_LAST_REV,
 	STMT_INSERT,
 	STMT_SERIES,
+	STMT_SERIES_ALL,
 	STMT_LATEST,
 	STMT_REVISIONS,
 	STMT_COUNT,
@@ -41,6 +42,9 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_SERIES] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
 			" WHERE o.org_id = ?1 AND o.indicator_id = ?2 AND o.recorded_at <= ?3"
 			" AND" CURRENT_AS_OF " ORDER BY o.period_start",
+	[STMT_SERIES_ALL] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
+			    " WHERE o.org_id = ?1 AND o.recorded_at <= ?3"
+			    " AND" CURRENT_AS_OF " ORDER BY o.indicator_id, o.period_start",
 	[STMT_LATEST] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
 			" WHERE o.org_id = ?1 AND o.recorded_at <= ?3"
 			" AND o.period_start = (SELECT max(q.period_start) FROM observation q"
@@ -204,10 +208,12 @@ int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
 		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_SERIES, err)))
+	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX,
+			      indicator_id ? STMT_SERIES : STMT_SERIES_ALL, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, indicator_id);
+	if (indicator_id)
+		sqlite3_bind_int64(st, 2, indicator_id);
 	sqlite3_bind_text(st, 3, store_as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
 	return each_row(s, st, cb, arg, err);
 }

@@ -6,14 +6,17 @@
 
 #include "model/period.h"
 
-enum { STMT_INSERT, STMT_LIST, STMT__MAX };
+enum { STMT_INSERT, STMT_LIST, STMT_LIST_ALL, STMT__MAX };
 
 static const char *const sql[STMT__MAX] = {
 	[STMT_INSERT] = "INSERT INTO rebase (org_id, indicator_id, period_start, reason, actor,"
 			" recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[STMT_LIST] = "SELECT period_start, reason, actor, recorded_at FROM rebase"
-		      " WHERE org_id = ? AND indicator_id = ? AND recorded_at <= ?"
+	[STMT_LIST] = "SELECT period_start, reason, actor, recorded_at, indicator_id FROM rebase"
+		      " WHERE org_id = ?1 AND indicator_id = ?2 AND recorded_at <= ?3"
 		      " ORDER BY period_start",
+	[STMT_LIST_ALL] = "SELECT period_start, reason, actor, recorded_at, indicator_id"
+			  " FROM rebase WHERE org_id = ?1 AND recorded_at <= ?3"
+			  " ORDER BY indicator_id, period_start",
 };
 
 int store_rebase_add(struct store *s, const struct cu_actor *a, int64_t org_id,
@@ -65,16 +68,19 @@ int store_rebase_list(struct store *s, const struct cu_actor *a, int64_t org_id,
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
 		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_REBASE, sql, STMT__MAX, STMT_LIST, err)))
+	if (!(st = store_stmt(s, STORE_MOD_REBASE, sql, STMT__MAX,
+			      indicator_id ? STMT_LIST : STMT_LIST_ALL, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, indicator_id);
+	if (indicator_id)
+		sqlite3_bind_int64(st, 2, indicator_id);
 	sqlite3_bind_text(st, 3, store_as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
 	while ((rc = store_step(s, st, "reading rebasing", err)) == 1) {
 		store_col_text(st, 0, r.period_start, sizeof r.period_start);
 		store_col_text(st, 1, r.reason, sizeof r.reason);
 		store_col_text(st, 2, r.actor, sizeof r.actor);
 		store_col_text(st, 3, r.recorded_at, sizeof r.recorded_at);
+		r.indicator_id = sqlite3_column_int64(st, 4);
 		if (cb(arg, &r)) {
 			sqlite3_reset(st);
 			return 0;

@@ -145,6 +145,7 @@ int store_commissioning_list(struct store *s, const struct cu_actor *a,
 /* ---- rebasing of SPC charts (rebase.c) ---- */
 
 struct store_rebase {
+	int64_t indicator_id;
 	char period_start[11];  /* the first period with the new limits */
 	char reason[1001];
 	char actor[64];
@@ -162,7 +163,8 @@ struct store_rebase {
 int store_rebase_add(struct store *s, const struct cu_actor *a, int64_t org_id,
 		     int64_t indicator_id, const char *period_start, const char *reason,
 		     struct cu_err *err);
-/* The rebasing recorded at or before AS_OF (NULL: now), by period. Needs READ_DATA. */
+/* The rebasing recorded at or before AS_OF (NULL: now), by period (INDICATOR_ID 0: every
+ * indicator's, by indicator, then period). Needs READ_DATA. */
 int store_rebase_list(struct store *s, const struct cu_actor *a, int64_t org_id,
 		      int64_t indicator_id, const char *as_of,
 		      int (*cb)(void *arg, const struct store_rebase *r), void *arg,
@@ -277,7 +279,8 @@ int store_obs_has_history(struct store *s, const struct cu_actor *a, int64_t org
 /*
  * The series for one organisation and indicator as it was known at AS_OF (an ISO time; a bare
  * date YYYY-MM-DD means the end of that day; NULL or "" means now): for each period, the latest revision recorded at or before AS_OF, in period
- * order. CB is called per period; a non-zero return stops.
+ * order. CB is called per period; a non-zero return stops. INDICATOR_ID 0 reads every
+ * indicator's series at once, by indicator id, then period (one query for a whole page).
  */
 int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
 		     int64_t indicator_id, const char *as_of,

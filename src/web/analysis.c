@@ -54,29 +54,22 @@ void series_free(struct series *sr)
 	memset(sr, 0, sizeof *sr);
 }
 
-int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
-		const struct store_indicator *ind, const char *as_of, struct series *out,
-		struct cu_err *err)
+/*
+ * Build OUT for indicator IND from its observations OBS[0..N) (taken over: OUT owns them) and
+ * the rebasing RB[0..NRB) of this indicator.
+ */
+static void series_build(struct series *out, const struct store_indicator *ind,
+			 struct store_obs *obs, size_t n, const struct store_rebase *rb, size_t nrb)
 {
-	struct obs_vec v = { 0 };
-	struct rebase_vec rb = { 0 };
-	size_t n, m = 0, *idx, *cut, ncut = 0, *pos;
+	size_t m = 0, *idx, *cut, ncut = 0, *pos;
 	double *x;
 	unsigned char *fl;
 	struct stats_xmr_opts o;
 	struct stats_xmr_segment *seg;
-	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, obs_vec_keep, &v, err)) ||
-	    (rc = store_rebase_list(s, a, org_id, ind->id, as_of, keep_rebase, &rb, err))) {
-		free(v.o);
-		free(rb.r);
-		return rc;
-	}
-	n = v.n;
 	out->n = n;
-	out->obs = v.o;
+	out->obs = obs;
 	out->value = xcalloc(n + 1, sizeof *out->value);
 	out->label = xcalloc(n + 1, sizeof *out->label);
 	out->flags = xcalloc(n + 1, 1);
@@ -86,7 +79,7 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 	out->polarity = analysis_polarity(ind);
 	out->target = ind->has_target ? ind->target : NAN;
 	for (size_t i = 0; i < n; i++) {
-		const struct store_obs *ob = &v.o[i];
+		const struct store_obs *ob = &obs[i];
 
 		out->value[i] = ob->status == MODEL_OBS_OK && ob->has_value ? ob->value : NAN;
 		model_period_label(ob->period_start, ob->grain, out->label[i]);
@@ -95,11 +88,11 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 			m++;
 	}
 	/* Each rebasing starts at the first period on or after its date. */
-	out->brk = xcalloc(rb.n + 1, sizeof *out->brk);
-	for (size_t k = 0; k < rb.n; k++) {
+	out->brk = xcalloc(nrb + 1, sizeof *out->brk);
+	for (size_t k = 0; k < nrb; k++) {
 		size_t i = 0;
 
-		while (i < n && strcmp(v.o[i].period_start, rb.r[k].period_start) < 0)
+		while (i < n && strcmp(obs[i].period_start, rb[k].period_start) < 0)
 			i++;
 		if (i == 0 || i == n)
 			continue; /* before the first point or after the last: nothing to split */
@@ -109,12 +102,11 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 		snprintf(out->brk[out->nbreak].period, sizeof out->brk[0].period, "%s",
 			 out->label[i]);
 		snprintf(out->brk[out->nbreak].reason, sizeof out->brk[0].reason, "%s",
-			 rb.r[k].reason);
+			 rb[k].reason);
 		out->nbreak++;
 	}
-	free(rb.r);
 	if (m < 2)
-		return 0;
+		return;
 	/* The chart runs over the periods that have a value; gaps are left out of it. POS[i] is
 	 * the chart index of series point i (the count of values before it). */
 	x = xmalloc(m * sizeof *x);
@@ -161,6 +153,71 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 	free(pos);
 	free(cut);
 	free(seg);
+}
+
+int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
+		const struct store_indicator *ind, const char *as_of, struct series *out,
+		struct cu_err *err)
+{
+	struct obs_vec v = { 0 };
+	struct rebase_vec rb = { 0 };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_obs_series(s, a, org_id, ind->id, as_of, obs_vec_keep, &v, err)) ||
+	    (rc = store_rebase_list(s, a, org_id, ind->id, as_of, keep_rebase, &rb, err))) {
+		free(v.o);
+		free(rb.r);
+		return rc;
+	}
+	series_build(out, ind, v.o, v.n, rb.r, rb.n);
+	free(rb.r);
+	return 0;
+}
+
+int series_load_org(struct store *s, const struct cu_actor *a, int64_t org_id,
+		    const struct store_indicator *cat, size_t ncat, const char *as_of,
+		    struct series *out, struct cu_err *err)
+{
+	struct obs_vec v = { 0 };
+	struct rebase_vec rb = { 0 };
+	size_t i = 0, r = 0;
+	int rc;
+
+	for (size_t k = 0; k < ncat; k++)
+		memset(&out[k], 0, sizeof out[k]);
+	if ((rc = store_obs_series(s, a, org_id, 0, as_of, obs_vec_keep, &v, err)) ||
+	    (rc = store_rebase_list(s, a, org_id, 0, as_of, keep_rebase, &rb, err))) {
+		free(v.o);
+		free(rb.r);
+		return rc;
+	}
+	/* Rows come by indicator id, then period; so does the rebasing. */
+	while (i < v.n) {
+		int64_t id = v.o[i].indicator_id;
+		size_t j = i, r0;
+		const struct store_indicator *ind = NULL;
+
+		while (j < v.n && v.o[j].indicator_id == id)
+			j++;
+		while (r < rb.n && rb.r[r].indicator_id < id)
+			r++;
+		r0 = r;
+		while (r < rb.n && rb.r[r].indicator_id == id)
+			r++;
+		for (size_t k = 0; k < ncat && !ind; k++)
+			if (cat[k].id == id)
+				ind = &cat[k];
+		if (ind) {
+			struct store_obs *copy = xmalloc((j - i + 1) * sizeof *copy);
+
+			memcpy(copy, v.o + i, (j - i) * sizeof *copy);
+			series_build(&out[ind - cat], ind, copy, j - i, rb.r + r0, r - r0);
+		}
+		i = j;
+	}
+	free(v.o);
+	free(rb.r);
 	return 0;
 }
 
@@ -382,6 +439,7 @@ int ranking_build(struct store *s, const struct cu_actor *a, int domain, const c
 	size_t ncat = 0, np;
 	struct ranked *rk;
 	struct latest_prop *lp;
+	struct series *sr;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -394,35 +452,29 @@ int ranking_build(struct store *s, const struct cu_actor *a, int domain, const c
 	np = orgs.n;
 	rk = xcalloc(np + 1, sizeof *rk);
 	lp = xcalloc((np + 1) * (ncat + 1), sizeof *lp);
+	sr = xcalloc(ncat + 1, sizeof *sr);
 	for (size_t i = 0; i < np && !rc; i++) {
-		struct obs_vec latest = { 0 };
-
 		rk[i].org = orgs.o[i];
-		if ((rc = store_obs_latest(s, a, orgs.o[i].id, NULL, obs_vec_keep, &latest, err)))
+		if ((rc = series_load_org(s, a, orgs.o[i].id, cat, ncat, NULL, sr, err)))
 			break;
-		for (size_t k = 0; k < latest.n && !rc; k++) {
-			const struct store_obs *o = &latest.o[k];
-			const struct store_indicator *ind = catalogue_find(cat, ncat,
-									   o->indicator_code);
-			struct series sr;
-			size_t c;
+		for (size_t c = 0; c < ncat; c++) {
+			const struct store_indicator *ind = &cat[c];
+			const struct store_obs *o = sr[c].n ? &sr[c].obs[sr[c].n - 1] : NULL;
 
-			if (!ind || (domain >= 0 && (int)ind->domain != domain) ||
-			    (service && *service && strcmp(ind->service, service) != 0))
-				continue;
-			c = (size_t)(ind - cat);
-			if (ind->measure == MODEL_MEASURE_PROPORTION && o->status == MODEL_OBS_OK &&
-			    o->has_numerator && o->has_denominator && o->denominator > 0) {
-				lp[c * np + i].has = true;
-				lp[c * np + i].o = *o;
+			if (o && (domain < 0 || (int)ind->domain == domain) &&
+			    (!service || !*service || strcmp(ind->service, service) == 0)) {
+				if (ind->measure == MODEL_MEASURE_PROPORTION &&
+				    o->status == MODEL_OBS_OK && o->has_numerator &&
+				    o->has_denominator && o->denominator > 0) {
+					lp[c * np + i].has = true;
+					lp[c * np + i].o = *o;
+				}
+				spc_reason(&rk[i], ind, &sr[c]);
 			}
-			if ((rc = series_load(s, a, orgs.o[i].id, ind, NULL, &sr, err)))
-				break;
-			spc_reason(&rk[i], ind, &sr);
-			series_free(&sr);
+			series_free(&sr[c]);
 		}
-		free(latest.o);
 	}
+	free(sr);
 	for (size_t c = 0; c < ncat && !rc; c++)
 		if (cat[c].measure == MODEL_MEASURE_PROPORTION)
 			funnel_reasons(rk, np, &cat[c], lp + c * np);

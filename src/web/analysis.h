@@ -63,6 +63,14 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 		const struct store_indicator *ind, const char *as_of, struct series *out,
 		struct cu_err *err);
 void series_free(struct series *sr);
+/*
+ * Every indicator's series for ORG_ID at once (two queries, whatever the number of
+ * indicators): OUT[k] (NCAT entries) for CAT[k], empty (n = 0) where there is no data.
+ * Free each with series_free. Errors as series_load.
+ */
+int series_load_org(struct store *s, const struct cu_actor *a, int64_t org_id,
+		    const struct store_indicator *cat, size_t ncat, const char *as_of,
+		    struct series *out, struct cu_err *err);
 
 /* Why a provider needs attention: one indicator, one finding. */
 struct reason {

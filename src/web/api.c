@@ -89,43 +89,50 @@ void api_provider(struct page *pg)
 {
 	struct store_org org;
 	struct store_indicator *cat = NULL;
+	struct series *all = NULL;
 	size_t ncat = 0;
-	struct obs_vec l = { 0 };
 	struct cu_err err;
 	json_t *inds;
 
 	cu_err_clear(&err);
 	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
 	    catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) ||
-	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, obs_vec_keep, &l, &err)) {
+	    series_load_org(pg->s, &pg->actor, org.id, cat, ncat, NULL,
+			    all = xcalloc(ncat + 1, sizeof *all), &err)) {
 		free(cat);
-		free(l.o);
+		free(all);
 		api_error(pg, &err);
 		return;
 	}
+	/* The latest period of each indicator with data, by code, as the provider page shows. */
 	inds = json_array();
-	for (size_t i = 0; i < l.n; i++) {
-		const struct store_indicator *ind = catalogue_find(cat, ncat, l.o[i].indicator_code);
-		struct series sr;
-		json_t *j;
+	for (size_t i = 0; i < ncat; i++) {
+		const struct store_indicator *ind = &cat[i];
+		const struct series *sr = &all[i];
+		const struct store_obs *o;
 
-		if (!ind || series_load(pg->s, &pg->actor, org.id, ind, NULL, &sr, &err))
+		if (sr->n == 0)
 			continue;
-		j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "code", ind->code, "title",
-			      ind->title, "domain", model_domain_name(ind->domain), "period_start",
-			      l.o[i].period_start, "status", model_obs_status_name(l.o[i].status),
-			      "value", num(l.o[i].has_value ? l.o[i].value : NAN), "variation",
-			      sr.has_chart ? variation_name(sr.xmr.variation) : "too_few_points",
-			      "assurance", sr.has_chart ? assurance_name(sr.xmr.assurance) : "none");
-		json_array_append_new(inds, j);
-		series_free(&sr);
+		o = &sr->obs[sr->n - 1];
+		json_array_append_new(
+			inds, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "code", ind->code,
+					"title", ind->title, "domain", model_domain_name(ind->domain),
+					"period_start", o->period_start, "status",
+					model_obs_status_name(o->status), "value",
+					num(o->has_value ? o->value : NAN), "variation",
+					sr->has_chart ? variation_name(sr->xmr.variation)
+						      : "too_few_points",
+					"assurance",
+					sr->has_chart ? assurance_name(sr->xmr.assurance) : "none"));
 	}
 	send_json(pg, 200,
 		  json_pack("{s:s, s:s, s:s, s:o}", "code", org.code, "name", org.name, "kind",
 			    model_org_kind_name(org.kind), "indicators", inds),
 		  "application/json");
+	for (size_t k = 0; k < ncat; k++)
+		series_free(&all[k]);
+	free(all);
 	free(cat);
-	free(l.o);
 }
 
 void api_series(struct page *pg)

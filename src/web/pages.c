@@ -359,20 +359,23 @@ void page_provider(struct page *pg)
 					    "Assurance", "Trend", "Change", NULL };
 	struct store_org org;
 	struct store_indicator *cat = NULL;
-	size_t ncat = 0;
-	struct obs_vec latest = { 0 };
+	struct series *all = NULL;
+	size_t ncat = 0, with_data = 0;
 	struct cu_err err;
 	char title[CU_MAX_NAME + CU_MAX_CODE + 8];
 
 	cu_err_clear(&err);
 	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
 	    catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) ||
-	    store_obs_latest(pg->s, &pg->actor, org.id, NULL, obs_vec_keep, &latest, &err)) {
+	    series_load_org(pg->s, &pg->actor, org.id, cat,
+			    ncat, NULL, all = xcalloc(ncat + 1, sizeof *all), &err)) {
 		free(cat);
-		free(latest.o);
+		free(all);
 		page_error(pg, &err);
 		return;
 	}
+	for (size_t k = 0; k < ncat; k++)
+		with_data += all[k].n > 0;
 	snprintf(title, sizeof title, "%s (%s)", org.name, org.code);
 	page_start(pg, title);
 	html_elem(h, HTML_H1, NULL, org.name);
@@ -380,36 +383,33 @@ void page_provider(struct page *pg)
 	html_textf(h, "%s, %s%s%s", org.code, model_org_kind_name(org.kind),
 		   org.postcode[0] ? ", " : "", org.postcode);
 	html_close(h);
-	if (latest.n == 0)
+	if (with_data == 0)
 		html_elem(h, HTML_P, NULL,
 			  "No quality figures have been received for this organisation.");
 	for (int d = 0; d < MODEL_DOMAIN__MAX; d++) {
 		int shown = 0;
 
-		for (size_t i = 0; i < latest.n; i++) {
-			const struct store_indicator *ind =
-				catalogue_find(cat, ncat, latest.o[i].indicator_code);
-			struct series sr;
+		for (size_t i = 0; i < ncat; i++) {
+			const struct store_indicator *ind = &cat[i];
+			const struct series *srp = &all[i];
 			char v[64], iv[112], href[512], part[256], chg[96];
 			size_t last, prev;
 
-			if (!ind || (int)ind->domain != d)
-				continue;
-			if (series_load(pg->s, &pg->actor, org.id, ind, NULL, &sr, &err))
+			if (srp->n == 0 || (int)ind->domain != d)
 				continue;
 			if (!shown++) {
 				html_elem(h, HTML_H2, NULL, model_domain_title((enum model_domain)d));
 				table_head(h, "Latest figure of each indicator, with its Making Data "
 					      "Count verdicts", cols);
 			}
-			last = sr.n;
-			while (last > 0 && !isfinite(sr.value[last - 1]))
+			last = srp->n;
+			while (last > 0 && !isfinite(srp->value[last - 1]))
 				last--;
 			prev = last > 0 ? last - 1 : 0;
-			while (prev > 0 && !isfinite(sr.value[prev - 1]))
+			while (prev > 0 && !isfinite(srp->value[prev - 1]))
 				prev--;
-			fmt_value(ind, last ? sr.value[last - 1] : NAN, v, sizeof v);
-			interval_text(ind, &latest.o[i], iv, sizeof iv);
+			fmt_value(ind, last ? srp->value[last - 1] : NAN, v, sizeof v);
+			interval_text(ind, &srp->obs[srp->n - 1], iv, sizeof iv);
 			html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			page_href(part, sizeof part, "/org/", org.code, "/indicator/");
@@ -419,53 +419,54 @@ void page_provider(struct page *pg)
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell app-value", -1);
 			html_text(h, v);
 			html_open(h, HTML_SPAN, HTML_ATTR_CLASS, "nhsuk-body-s app-period", -1);
-			html_textf(h, " %s", last ? sr.label[last - 1] : "");
+			html_textf(h, " %s", last ? srp->label[last - 1] : "");
 			html_close(h);
 			html_close(h);
 			td(h, iv[0] ? iv : "-");
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-			if (sr.has_chart)
-				chart_icon_variation(h, sr.xmr.variation, sr.polarity, &err);
+			if (srp->has_chart)
+				chart_icon_variation(h, srp->xmr.variation, srp->polarity, &err);
 			else
 				html_text(h, "too few points");
 			html_close(h);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-			if (sr.has_chart)
-				chart_icon_assurance(h, sr.xmr.assurance, &err);
+			if (srp->has_chart)
+				chart_icon_assurance(h, srp->xmr.assurance, &err);
 			html_close(h);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			{
-				double *sv = xmalloc((sr.n + 1) * sizeof *sv);
+				double *sv = xmalloc((srp->n + 1) * sizeof *sv);
 
-				for (size_t k = 0; k < sr.n; k++)
-					sv[k] = sr.value[k] * shown_scale(ind);
-				chart_sparkline(h, ind->title, sv, sr.n, shown_unit(ind),
+				for (size_t k = 0; k < srp->n; k++)
+					sv[k] = srp->value[k] * shown_scale(ind);
+				chart_sparkline(h, ind->title, sv, srp->n, shown_unit(ind),
 						shown_decimals(ind), &err);
 				free(sv);
 			}
 			html_close(h);
 			if (last >= 2 && prev > 0) {
-				double dlt = (sr.value[last - 1] - sr.value[prev - 1]) * shown_scale(ind);
+				double dlt = (srp->value[last - 1] - srp->value[prev - 1]) * shown_scale(ind);
 
 				snprintf(chg, sizeof chg, "%s %.*f%s since %s",
 					 dlt > 0 ? "up" : dlt < 0 ? "down" : "no change,",
 					 shown_decimals(ind), fabs(dlt),
 					 ind->measure == MODEL_MEASURE_PROPORTION ? " points" : "",
-					 sr.label[prev - 1]);
+					 srp->label[prev - 1]);
 			} else {
 				snprintf(chg, sizeof chg, "-");
 			}
 			td(h, chg);
 			html_close(h);
-			series_free(&sr);
 		}
 		if (shown) {
 			html_close(h);
 			html_close(h);
 		}
 	}
+	for (size_t k = 0; k < ncat; k++)
+		series_free(&all[k]);
+	free(all);
 	free(cat);
-	free(latest.o);
 	page_end(pg);
 }
 
