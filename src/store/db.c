@@ -551,6 +551,15 @@ void store_rollback(struct store *s)
 	s->in_txn = 0;
 }
 
+void store_idle(struct store *s)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+		sqlite3_reset(st);
+	if (s->in_txn || !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = 0;
+}
+
 /* Hash every row of one table, in rowid order, column by column with type tags. */
 static int digest_table(struct store *s, const char *sql, crypto_hash_sha256_state *h,
 			struct cu_err *err)

@@ -70,6 +70,12 @@ int store_begin(struct store *s, struct cu_err *err);
 int store_commit(struct store *s, struct cu_err *err);
 /* Roll back; safe to call when no transaction is open. */
 void store_rollback(struct store *s);
+/*
+ * Make a kept connection ready for its next user: every statement reset (none holds a read
+ * snapshot open) and any transaction left open rolled back. The web server calls it after
+ * each request on the thread's connection.
+ */
+void store_idle(struct store *s);
 
 /*
  * A digest of the whole content (every row of every table, in key order) as 64 hex digits

@@ -1,6 +1,7 @@
 /* The application's router, session handling and page layout; see app.h. */
 #include "web/app.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +314,60 @@ void page_pager(struct page *pg, const char *base, const char *sort, long pageno
 
 /* ---- the request ---- */
 
+/*
+ * One store connection per server thread, kept between requests: opening a connection reads
+ * the schema and prepares every statement again, which cost more than most pages. SQLite
+ * connections belong to one thread; each outside-a-transaction read sees the latest commit,
+ * so keeping it changes nothing a request sees. A thread's connection is closed when the
+ * thread ends (the server stopping).
+ */
+static pthread_key_t conn_key;
+static pthread_once_t conn_once = PTHREAD_ONCE_INIT;
+
+struct thread_conn {
+	struct store *s;
+	char path[1024];
+};
+
+static void conn_close(void *p)
+{
+	struct thread_conn *tc = p;
+
+	store_close(tc->s);
+	free(tc);
+}
+
+static void conn_key_make(void)
+{
+	pthread_key_create(&conn_key, conn_close);
+}
+
+/* This thread's connection to PATH, opening it when there is none (or another path). */
+static int thread_store(const char *path, struct store **out, struct cu_err *err)
+{
+	struct thread_conn *tc;
+	int rc;
+
+	pthread_once(&conn_once, conn_key_make);
+	tc = pthread_getspecific(conn_key);
+	if (tc && strcmp(tc->path, path) == 0) {
+		*out = tc->s;
+		return 0;
+	}
+	if (tc) {
+		store_close(tc->s);
+		tc->s = NULL;
+	} else {
+		tc = xcalloc(1, sizeof *tc);
+		pthread_setspecific(conn_key, tc);
+	}
+	snprintf(tc->path, sizeof tc->path, "%s", path);
+	if ((rc = store_open(path, 0, &tc->s, err)))
+		tc->path[0] = '\0';
+	*out = tc->s;
+	return rc;
+}
+
 static void resolve_session(struct page *pg)
 {
 	static struct auth_session none;
@@ -361,7 +416,7 @@ void app_handle(struct web_request *req, struct web_response *res)
 			break;
 		}
 	}
-	if (store_open(req->db_path, 0, &pg.s, &err)) {
+	if (thread_store(req->db_path, &pg.s, &err)) {
 		page_error(&pg, &err);
 		return;
 	}
@@ -411,5 +466,5 @@ done:
 		auth_session_clear(pg.ss);
 		free(pg.ss);
 	}
-	store_close(pg.s);
+	store_idle(pg.s);
 }
