@@ -6,6 +6,7 @@
  * The columns are those of the peers' outputs, so they compare directly.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +135,8 @@ int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv)
 		{ "in", required_argument, NULL, 'i' },	    { "out", required_argument, NULL, 'o' },
 		{ "cusum-out", required_argument, NULL, 'c' }, { "groups-out", required_argument, NULL, 'g' },
 		{ "tails", required_argument, NULL, 't' },   { "odds", required_argument, NULL, 'r' },
-		{ "h", required_argument, NULL, 'H' },	    { "threads", required_argument, NULL, 'n' },
+		{ "h", required_argument, NULL, 'H' },
+		{ "false-alarm", required_argument, NULL, 'F' },	    { "threads", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, '?' },	    { NULL, 0, NULL, 0 },
 	};
 	const char *in = NULL, *outp = NULL, *cusum = NULL, *groups = NULL, *name;
@@ -142,6 +144,7 @@ int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv)
 	struct spells_result r;
 	struct cu_err *errs, err;
 	size_t nerr = 0, nsep = 0, nconv = 0;
+	char hnote[96] = "";
 	double v;
 	FILE *f;
 	int c, rc;
@@ -172,6 +175,10 @@ int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv)
 			if (number(optarg, "h", 1e-6, 1e6, &o.h))
 				return 1;
 			break;
+		case 'F':
+			if (number(optarg, "false-alarm", 1e-9, 0.999999, &o.false_alarm))
+				return 1;
+			break;
 		case 'n':
 			if (number(optarg, "threads", 1, INGEST_CSV_MAX_THREADS, &v))
 				return 1;
@@ -180,7 +187,8 @@ int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: custodian shmi --in SPELLS.csv --out SHMI.csv "
 					"[--cusum-out CUSUM.csv] [--groups-out GROUPS.csv] "
-					"[--tails trim|winsor] [--odds R] [--h H] [--threads N]\n");
+					"[--tails trim|winsor] [--odds R] [--h H | --false-alarm RATE] "
+					"[--threads N]\n");
 			return c != '?';
 		}
 	}
@@ -212,6 +220,9 @@ int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv)
 		rc = write_out(cusum, &r, write_cusum, &err);
 	if (!rc && groups)
 		rc = write_out(groups, &r, write_groups, &err);
+	if (!isnan(r.h_rate))
+		snprintf(hnote, sizeof hnote, " (chosen: simulated chance of a false alarm %.4g)",
+			 r.h_rate);
 	for (size_t i = 0; i < r.ngroup; i++) {
 		nsep += r.group[i].status == STATS_ESEPARATE;
 		nconv += r.group[i].status == STATS_ENOCONV;
@@ -219,9 +230,10 @@ int cmd_shmi(struct cu_ctx *ctx, int argc, char **argv)
 	fprintf(stderr,
 		"custodian: %s: %lld spells, %lld deaths, %zu providers, %zu diagnosis groups "
 		"(%zu separated: fitted risks of 0 or 1 kept; %zu not converged: last iterate kept); "
-		"tau2 %.6g%s; read %.2f s on %u threads, fit %.2f s, monitor %.2f s\n",
+		"tau2 %.6g%s; CUSUM h %.4g%s; read %.2f s on %u threads, fit %.2f s, monitor %.2f s\n",
 		name, r.spells, r.deaths, r.nprov, r.ngroup, nsep, nconv, r.od.tau2,
-		r.od_status ? " (overdispersion not estimable: limits without it)" : "", r.read_s,
+		r.od_status ? " (overdispersion not estimable: limits without it)" : "", r.h,
+		hnote, r.read_s,
 		r.threads, r.fit_s, r.monitor_s);
 	spells_result_free(&r);
 	return rc ? cli_fail(&err) : 0;

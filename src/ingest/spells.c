@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "ingest/csv.h"
 #include "stats/logit.h"
+#include "stats/racusum.h"
 #include "stats/stats.h"
 
 const char *const spells_covariate[SPELLS_NCOV] = { "age_band", "sex", "admission_method",
@@ -557,6 +558,55 @@ static void count_cells(struct tstate *ts, unsigned nt, uint32_t *const *pmap,
 	free(tally);
 }
 
+/*
+ * The CUSUM threshold for the target false-alarm rate (spells.h): every provider and group's
+ * series of fitted risks, in time order, simulated together by the statistics core. 0 or a
+ * stats error.
+ */
+static int choose_h(struct tstate *ts, unsigned nt, uint32_t *const *pmap, uint32_t *const *gmap,
+		    size_t G, const double *phat, size_t S, double odds,
+		    const struct spells_opts *o, double *h, double *rate)
+{
+	size_t *len = xcalloc(S + 1, sizeof *len), *at = xcalloc(S + 1, sizeof *at);
+	size_t nsim = o->simulations ? o->simulations : 20, total = 0, nser = 0;
+	struct stats_racusum_opts ro;
+	double *p = NULL, *work;
+	int rc;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned t = 0; t < nt; t++)
+			for (size_t w = 0; w < ts[t].nwords; w++) {
+				uint32_t v = ts[t].blk[w / BLOCK_WORDS][w % BLOCK_WORDS];
+				size_t grp = gmap[t][(v >> 12) & 0xff];
+				size_t sx = (size_t)pmap[t][v >> 20] * G + grp;
+
+				if (pass == 0)
+					len[sx]++;
+				else
+					p[at[sx]++] = phat[grp * SPELLS_PATTERNS + ((v >> 1) & 0x7ff)];
+			}
+		if (pass == 0) {
+			for (size_t i = 0; i < S; i++) {
+				at[i] = total;
+				total += len[i];
+			}
+			p = xmalloc((total + 1) * sizeof *p);
+		}
+	}
+	for (size_t i = 0; i < S; i++) /* the series in order, empty ones left out */
+		if (len[i])
+			len[nser++] = len[i];
+	stats_racusum_defaults(&ro);
+	ro.odds = odds;
+	work = xmalloc((nsim * nser + 1) * sizeof *work);
+	rc = stats_racusum_threshold(p, len, nser, &ro, nsim, 1, o->false_alarm, work, h, rate);
+	free(work);
+	free(p);
+	free(len);
+	free(at);
+	return rc;
+}
+
 struct series_state {
 	double s;
 	long long n, alarms, first;
@@ -691,6 +741,23 @@ int spells_run(FILE *f, const struct spells_opts *o, struct spells_result *res,
 		}
 		res->fit_s = now_s() - t1;
 		t1 = now_s();
+		res->h_rate = NAN;
+		if (o->false_alarm > 0 &&
+		    choose_h(ts, nt, pmap, gmap, G, phat, S, odds, o, &h, &res->h_rate)) {
+			free(cnt);
+			free(phat);
+			for (unsigned t = 0; t < nt; t++) {
+				free(pmap[t]);
+				free(gmap[t]);
+			}
+			cu_err_setloc(&errs[(*nerr)++], CU_EINVAL, o->source, 0, NULL,
+				      "no threshold gives a false-alarm rate of %g: expected a rate "
+				      "between 0 and 1 that the simulated series can reach",
+				      o->false_alarm);
+			rc = CU_EINVAL;
+			goto out;
+		}
+		res->h = h;
 
 		/* Expected deaths and the CUSUM, over the spells in time order. */
 		w0 = xmalloc(G * P * sizeof *w0);

@@ -51,6 +51,11 @@ struct spells_opts {
 	unsigned threads;     /* 0: every core */
 	double odds;          /* CUSUM odds ratio R; 0: 2 */
 	double h;             /* CUSUM threshold; 0: 4.5 */
+	/* When above 0: choose h instead so that the simulated chance of any false alarm in a
+	 * series of these risks is at most this (stats_racusum_threshold, SIMULATIONS runs with
+	 * seed 1, every provider and group's series at once; costs a double per spell). */
+	double false_alarm;
+	size_t simulations;   /* 0: 20 */
 	double trim;          /* overdispersion tails; 0: 0.1 */
 	enum stats_funnel_tails tails;
 	int no_hash;          /* skip the file's SHA-256 */
@@ -110,6 +115,8 @@ struct spells_result {
 	struct spells_cell *cell;       /* with spells_opts.cells: by provider, group, pattern */
 	struct stats_funnel_od od;      /* tau2 = 0 when od_status is not STATS_OK */
 	int od_status;
+	double h;                       /* the CUSUM threshold used */
+	double h_rate;                  /* with false_alarm: the simulated rate at h, else NaN */
 	unsigned threads;
 	char sha256[65];
 	double read_s, fit_s, monitor_s; /* wall time of each stage */

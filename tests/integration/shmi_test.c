@@ -245,6 +245,26 @@ static void provider_without_deaths_and_group_where_all_died(void)
 	refcsv_free(&g);
 }
 
+/* A group in which nobody died: its fitted risks go to 0 (separation), reported, and the
+ * run goes on with nothing expected from it. */
+static void group_where_nobody_died(void)
+{
+	const char *in = small_file("none.csv", "A,9001,8,15,1,2,1,1,0\nB,9002,8,15,2,2,1,1,0\n"
+						"C,9003,8,16,1,2,1,1,0\n");
+	struct refcsv g;
+
+	CHECK_INT(shmi(in, tmp("none-out.csv"), (const char *[]){ "--groups-out",
+								  tmp("none-groups.csv"), NULL }),
+		  0);
+	if (refcsv_load(&g, tmp("none-groups.csv")))
+		return;
+	CHECK_INT(g.nrow, 4);
+	CHECK_STR(refcsv_get(&g, 3, "diag_group"), "8");
+	CHECK_STR(refcsv_get(&g, 3, "deaths"), "0");
+	CHECK_STR(refcsv_get(&g, 3, "status"), "separated");
+	refcsv_free(&g);
+}
+
 /* A bad file: the run fails, prints WANT, and writes no output. */
 static void refused(const char *name, const char *text, const char *want)
 {
@@ -343,6 +363,33 @@ static void bad_structure_is_located(void)
 	CHECK_CONTAINS(errbuf, "cannot open the file");
 }
 
+/* --false-alarm chooses h by simulation: a rarer false alarm needs a higher threshold, and
+ * the simulated rate at the chosen h is within the target. */
+static void threshold_from_a_false_alarm_rate(void)
+{
+	const char *in = small_file("fa.csv", NULL);
+	double h1 = 0, h2 = 0, r1 = 1, r2 = 1;
+	const char *p;
+
+	CHECK_INT(shmi(in, tmp("fa1.csv"), (const char *[]){ "--false-alarm", "0.2", NULL }), 0);
+	if ((p = strstr(errbuf, "CUSUM h ")))
+		h1 = atof(p + 8);
+	if ((p = strstr(errbuf, "false alarm ")))
+		r1 = atof(p + 12);
+	CHECK_INT(shmi(in, tmp("fa2.csv"), (const char *[]){ "--false-alarm", "0.01", NULL }), 0);
+	if ((p = strstr(errbuf, "CUSUM h ")))
+		h2 = atof(p + 8);
+	if ((p = strstr(errbuf, "false alarm ")))
+		r2 = atof(p + 12);
+	CHECK(h1 > 0 && h2 > h1);
+	CHECK(r1 <= 0.2 && r2 <= 0.01);
+	/* Without it the default threshold is 4.5. */
+	CHECK_INT(shmi(in, tmp("fa3.csv"), NULL), 0);
+	CHECK_CONTAINS(errbuf, "CUSUM h 4.5;");
+	CHECK_INT(shmi(in, tmp("fa4.csv"), (const char *[]){ "--false-alarm", "2", NULL }), 1);
+	CHECK_CONTAINS(errbuf, "--false-alarm 2: expected a number from");
+}
+
 /* A provider code that a spreadsheet would run as a formula is written inert. */
 static void hostile_codes_are_written_inert(void)
 {
@@ -398,6 +445,8 @@ int main(void)
 	RUN(bad_structure_is_located);
 	RUN(provider_without_deaths_and_group_where_all_died);
 	RUN(hostile_codes_are_written_inert);
+	RUN(threshold_from_a_false_alarm_rate);
+	RUN(group_where_nobody_died);
 	RUN(time_order_is_checked_across_threads);
 	RUN(agrees_with_r_on_five_million_spells);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
