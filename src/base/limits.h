@@ -28,7 +28,7 @@
 #define CU_MAX_UPLOAD_BYTES (64 * 1024 * 1024)
 #define CU_MAX_URL_BYTES 2048
 #define CU_HTTP_TIMEOUT_S 30
-#define CU_HTTP_CONN_PER_IP 32
+#define CU_HTTP_CONN_PER_IP 64 /* default; [server] per_ip_connections */
 #define CU_HTTP_CONN_MEMORY (256 * 1024)
 #define CU_MAX_PAGE_BYTES (8 * 1024 * 1024) /* one rendered page */
 

@@ -1,6 +1,7 @@
 /*
  * custodian serve: serve the web application until interrupted. Settings come from an INI
- * file (--config FILE, section [server]: address, port, database, quiet, secure) and then
+ * file (--config FILE, section [server]: address, port, database, quiet, secure,
+ * per_ip_connections) and then
  * from the command line, which wins.
  */
 #include <getopt.h>
@@ -54,6 +55,10 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 		if (cu_num_int(cu_str_of(value), 0, 65535, &port, st->err))
 			return 0;
 		st->cfg->port = (unsigned)port;
+	} else if (strcmp(key, "per_ip_connections") == 0) {
+		if (cu_num_int(cu_str_of(value), 1, 100000, &port, st->err))
+			return 0;
+		st->cfg->per_ip = (unsigned)port;
 	} else if (strcmp(key, "quiet") == 0 || strcmp(key, "secure") == 0) {
 		if (yes_no(value, key[0] == 'q' ? &st->cfg->quiet : &st->cfg->secure)) {
 			cu_err_set(st->err, CU_EINVAL, "%s = %.32s: expected yes or no", key, value);
@@ -61,7 +66,7 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 		}
 	} else {
 		cu_err_set(st->err, CU_EINVAL, "unknown key \"%.32s\": expected address, port, "
-			   "database, quiet or secure", key);
+			   "database, quiet, secure or per_ip_connections", key);
 		return 0;
 	}
 	return 1;

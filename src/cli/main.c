@@ -78,6 +78,7 @@ int main(int argc, char **argv)
 	int c;
 
 	stats_init();
+	store_init();
 	if (sodium_init() < 0) {
 		fprintf(stderr, "custodian: cannot initialise libsodium\n");
 		return 1;

@@ -551,6 +551,13 @@ void store_rollback(struct store *s)
 	s->in_txn = 0;
 }
 
+void store_init(void)
+{
+	/* SQLite's memory statistics take a global mutex on every allocation; nothing reads
+	 * them. Only possible before SQLite initialises, so first thing in main. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 void store_idle(struct store *s)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))

@@ -38,6 +38,8 @@ enum store_open_flags {
 
 /* The schema version this binary writes. */
 int store_schema_latest(void);
+/* Process-wide settings of the database library; call once, before any store is opened. */
+void store_init(void);
 
 /*
  * Open the database at PATH, apply pending migrations (unless read-only) and return a new

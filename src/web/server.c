@@ -468,7 +468,8 @@ struct web_server *web_start(const struct web_config *cfg, struct cu_err *err)
 				MHD_OPTION_SOCK_ADDR, &sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cores > 0 ? cores : 1),
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CU_HTTP_TIMEOUT_S,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CU_HTTP_CONN_PER_IP,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				cfg->per_ip ? cfg->per_ip : (unsigned)CU_HTTP_CONN_PER_IP,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CU_HTTP_CONN_MEMORY,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				MHD_OPTION_END);

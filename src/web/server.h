@@ -18,6 +18,7 @@ struct web_config {
 	const char *home;    /* folder holding node_modules/ and web/ */
 	int quiet;           /* no access log */
 	int secure;          /* served over TLS behind a proxy: Secure cookies, HSTS */
+	unsigned per_ip;     /* connections from one address; 0: CU_HTTP_CONN_PER_IP */
 };
 
 struct web_server;

@@ -41,7 +41,9 @@ static void config_errors_are_located(void)
 {
 	CHECK_INT(serve_with(write_ini("a.ini", "[server]\nport = 8111\nbogus = 1\n")), 1);
 	CHECK_CONTAINS(errbuf, "a.ini:3: unknown key \"bogus\": expected address, port, database, "
-			       "quiet or secure");
+			       "quiet, secure or per_ip_connections");
+	CHECK_INT(serve_with(write_ini("g.ini", "[server]\nper_ip_connections = 0\n")), 1);
+	CHECK_CONTAINS(errbuf, "g.ini:2:");
 	CHECK_INT(serve_with(write_ini("b.ini", "[server]\nport = 70000\n")), 1);
 	CHECK_CONTAINS(errbuf, "b.ini:2:");
 	CHECK_INT(serve_with(write_ini("c.ini", "[web]\nport = 1\n")), 1);
@@ -60,7 +62,8 @@ static void config_errors_are_located(void)
  * request, then stop on SIGTERM with status 0. */
 static void serves_and_stops_on_sigterm(void)
 {
-	const char *ini = write_ini("ok.ini", "[server]\naddress = 127.0.0.1\nport = 1\nquiet = yes\n");
+	const char *ini = write_ini("ok.ini", "[server]\naddress = 127.0.0.1\nport = 1\nquiet = yes\n"
+						"per_ip_connections = 200\n");
 	int out[2], status = -1;
 	char buf[512] = "";
 	ssize_t n = 0, k;
