@@ -1,14 +1,30 @@
 /* The audit trail: one row per write, with actor and time; append-only. */
 #include "store/store_int.h"
 
-enum { STMT_INSERT, STMT_LIST, STMT__MAX };
+enum { STMT_INSERT, STMT_LIST, STMT_LAST, STMT__MAX };
 
 static const char *const sql[STMT__MAX] = {
 	[STMT_INSERT] = "INSERT INTO audit (at, actor, action, entity, key, detail)"
 			" VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_LIST] = "SELECT id, at, actor, action, entity, key, detail FROM audit"
 		      " ORDER BY id DESC LIMIT ?",
+	[STMT_LAST] = "SELECT coalesce(max(id), 0) FROM audit",
 };
+
+int store_data_version(struct store *s, int64_t *version, struct cu_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, STORE_MOD_AUDIT, sql, STMT__MAX, STMT_LAST, err);
+	int rc;
+
+	if (!st)
+		return CU_EDB;
+	rc = store_step(s, st, "reading the data version", err);
+	if (rc != 1)
+		return rc < 0 ? rc : store_dberr(s, "reading the data version", err);
+	*version = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
 
 int store_audit_write(struct store *s, const struct cu_actor *a, const char *action,
 		      const char *entity, struct cu_str key, const char *detail,

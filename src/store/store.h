@@ -38,6 +38,12 @@ enum store_open_flags {
 
 /* The schema version this binary writes. */
 int store_schema_latest(void);
+/*
+ * A number that changes whenever anything is written (every write is audited: imports,
+ * organisations, relationships, rebasing, users): the latest audit entry's id. What is
+ * computed from the data can be kept until it changes.
+ */
+int store_data_version(struct store *s, int64_t *version, struct cu_err *err);
 /* Process-wide settings of the database library; call once, before any store is opened. */
 void store_init(void);
 

@@ -2,6 +2,7 @@
 #include "web/analysis.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,6 +496,102 @@ int ranking_build(struct store *s, const struct cu_actor *a, int domain, const c
 	for (size_t i = out->n; i < np; i++)
 		free(rk[i].reason);
 	return 0;
+}
+
+/*
+ * Rankings kept between requests, per role, organisation and filter, for one data version:
+ * recomputing one reads every series of every provider the actor sees (most of a second at
+ * 190 providers), and nothing in it changes until something is written. A few entries,
+ * replaced least recently used; guarded by one mutex (the server's threads share it).
+ */
+#define RANK_CACHE 16
+
+struct rank_entry {
+	bool used;
+	enum model_role role;
+	int64_t org, version;
+	int domain;
+	char service[CU_MAX_CODE + 1];
+	uint64_t last;
+	struct ranking r;
+};
+
+static struct rank_entry rank_cache[RANK_CACHE];
+static uint64_t rank_tick;
+static pthread_mutex_t rank_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void ranking_copy(struct ranking *dst, const struct ranking *src)
+{
+	dst->n = src->n;
+	dst->providers = src->providers;
+	dst->r = xcalloc(src->n + 1, sizeof *dst->r);
+	for (size_t i = 0; i < src->n; i++) {
+		dst->r[i] = src->r[i];
+		dst->r[i].reason = xmalloc((src->r[i].nreason + 1) * sizeof *dst->r[i].reason);
+		memcpy(dst->r[i].reason, src->r[i].reason,
+		       src->r[i].nreason * sizeof *dst->r[i].reason);
+	}
+}
+
+static bool rank_key(const struct rank_entry *e, const struct cu_actor *a, int domain,
+		     const char *service, int64_t version)
+{
+	return e->used && e->role == a->role && e->org == a->org_id && e->domain == domain &&
+	       e->version == version && strcmp(e->service, service ? service : "") == 0;
+}
+
+int ranking_get(struct store *s, const struct cu_actor *a, int domain, const char *service,
+		struct ranking *out, struct cu_err *err)
+{
+	int64_t version;
+	struct rank_entry *victim = NULL;
+	int rc;
+
+	if ((rc = store_data_version(s, &version, err)))
+		return rc;
+	pthread_mutex_lock(&rank_mu);
+	for (size_t i = 0; i < RANK_CACHE; i++)
+		if (rank_key(&rank_cache[i], a, domain, service, version)) {
+			rank_cache[i].last = ++rank_tick;
+			ranking_copy(out, &rank_cache[i].r);
+			pthread_mutex_unlock(&rank_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&rank_mu);
+	if ((rc = ranking_build(s, a, domain, service, out, err)))
+		return rc;
+	pthread_mutex_lock(&rank_mu);
+	for (size_t i = 0; i < RANK_CACHE; i++) {
+		if (!rank_cache[i].used) {
+			victim = &rank_cache[i];
+			break;
+		}
+		if (!victim || rank_cache[i].last < victim->last)
+			victim = &rank_cache[i];
+	}
+	if (victim->used)
+		ranking_free(&victim->r);
+	victim->used = true;
+	victim->role = a->role;
+	victim->org = a->org_id;
+	victim->domain = domain;
+	victim->version = version;
+	snprintf(victim->service, sizeof victim->service, "%s", service ? service : "");
+	victim->last = ++rank_tick;
+	ranking_copy(&victim->r, out);
+	pthread_mutex_unlock(&rank_mu);
+	return 0;
+}
+
+void ranking_cache_clear(void)
+{
+	pthread_mutex_lock(&rank_mu);
+	for (size_t i = 0; i < RANK_CACHE; i++)
+		if (rank_cache[i].used) {
+			ranking_free(&rank_cache[i].r);
+			rank_cache[i].used = false;
+		}
+	pthread_mutex_unlock(&rank_mu);
 }
 
 void ranking_free(struct ranking *r)

@@ -109,6 +109,15 @@ struct ranking {
 int ranking_build(struct store *s, const struct cu_actor *a, int domain, const char *service,
 		  struct ranking *out, struct cu_err *err);
 void ranking_free(struct ranking *r);
+/*
+ * ranking_build, kept between calls for the same role, organisation and filter while the
+ * data version (store_data_version) stays the same; OUT is the caller's copy (free with
+ * ranking_free). Thread-safe.
+ */
+int ranking_get(struct store *s, const struct cu_actor *a, int domain, const char *service,
+		struct ranking *out, struct cu_err *err);
+/* Drop every kept ranking (the server calls it when it stops). */
+void ranking_cache_clear(void);
 
 /* All indicators of the catalogue (readable by any signed-in role). Free with free(). */
 int catalogue_load(struct store *s, const struct cu_actor *a, struct store_indicator **out,

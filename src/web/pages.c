@@ -196,7 +196,7 @@ void page_home(struct page *pg)
 		return;
 	}
 	cu_err_clear(&err);
-	if (ranking_build(pg->s, &pg->actor, domain, service, &rk, &err)) {
+	if (ranking_get(pg->s, &pg->actor, domain, service, &rk, &err)) {
 		page_error(pg, &err);
 		return;
 	}

@@ -18,6 +18,7 @@
 
 #include "base/limits.h"
 #include "base/mem.h"
+#include "web/analysis.h"
 #include "web/app.h"
 #include "web/auth.h"
 #include "web/http.h"
@@ -495,6 +496,7 @@ void web_stop(struct web_server *w)
 	if (!w)
 		return;
 	MHD_stop_daemon(w->d);
+	ranking_cache_clear();
 	auth_free(w->auth);
 	free(w);
 }
