@@ -22,61 +22,6 @@ static const struct {
 	{ "maternity", "Maternity statistics, long format (NHS Digital)" },
 };
 
-static void table_start(struct html *h, const char *caption, const char *const *cols)
-{
-	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
-	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", caption);
-	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
-	html_open(h, HTML_TR, -1);
-	for (; *cols; cols++) {
-		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
-			  -1);
-		html_text(h, *cols);
-		html_close(h);
-	}
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
-}
-
-static void table_end(struct html *h)
-{
-	html_close(h);
-	html_close(h);
-}
-
-static void cell(struct html *h, const char *text)
-{
-	html_elem(h, HTML_TD, "nhsuk-table__cell", text);
-}
-
-/* The error summary: each message linked to its field (FIELDS[i] an id, may be NULL). */
-static void error_summary(struct html *h, const char *const *msgs, const char *const *fields,
-			  size_t n)
-{
-	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-error-summary", HTML_ATTR_ROLE, "alert",
-		  HTML_ATTR_ARIA_LABELLEDBY, "error-summary-title", HTML_ATTR_TABINDEX, "-1", -1);
-	html_open(h, HTML_H2, HTML_ATTR_CLASS, "nhsuk-error-summary__title", HTML_ATTR_ID,
-		  "error-summary-title", -1);
-	html_text(h, "There is a problem");
-	html_close(h);
-	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-error-summary__list", -1);
-	for (size_t i = 0; i < n; i++) {
-		html_open(h, HTML_LI, -1);
-		if (fields && fields[i]) {
-			char href[80];
-
-			snprintf(href, sizeof href, "#%s", fields[i]);
-			html_link(h, href, NULL, NULL, msgs[i]);
-		} else {
-			html_text(h, msgs[i]);
-		}
-		html_close(h);
-	}
-	html_close(h);
-	html_close(h);
-}
-
 /* A labelled text input keeping VALUE; ERROR (may be NULL) shown above it. */
 static void text_field(struct html *h, const char *id, const char *label, const char *value,
 		       const char *error, const char *type)
@@ -135,14 +80,14 @@ static int import_row(void *arg, const struct store_import *r)
 	char n[32];
 
 	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-	cell(h, r->started_at);
-	cell(h, r->file_name);
-	cell(h, r->profile);
-	cell(h, r->actor);
+	page_cell(h, r->started_at);
+	page_cell(h, r->file_name);
+	page_cell(h, r->profile);
+	page_cell(h, r->actor);
 	snprintf(n, sizeof n, "%lld", (long long)r->rows_read);
-	cell(h, n);
+	page_cell(h, n);
 	snprintf(n, sizeof n, "%lld", (long long)r->observations);
-	cell(h, n);
+	page_cell(h, n);
 	html_close(h);
 	return 0;
 }
@@ -184,12 +129,12 @@ void page_imports(struct page *pg)
 	html_elem(h, HTML_H1, NULL, "Imports");
 	upload_form(pg, NULL);
 	html_elem(h, HTML_H2, NULL, "History");
-	table_start(h, "The 50 latest imports", cols);
+	page_table_start(h, "The 50 latest imports", cols);
 	if (store_import_list(pg->s, &pg->actor, 50, import_row, h, &err)) {
 		page_error(pg, &err);
 		return;
 	}
-	table_end(h);
+	page_table_end(h);
 	page_end(pg);
 }
 
@@ -222,7 +167,7 @@ void page_import_upload(struct page *pg)
 
 		pg->res->status = 400;
 		page_start(pg, "Error: Imports");
-		error_summary(h, &problem, fields, 1);
+		page_error_summary(h, &problem, fields, 1);
 		html_elem(h, HTML_H1, NULL, "Imports");
 		upload_form(pg, profile);
 		page_end(pg);
@@ -254,7 +199,7 @@ void page_import_upload(struct page *pg)
 			cu_err_format(&res->errors.e[i], lines[i], sizeof lines[i]);
 			msgs[i] = lines[i];
 		}
-		error_summary(h, msgs, NULL, res->errors.n);
+		page_error_summary(h, msgs, NULL, res->errors.n);
 		html_elem(h, HTML_H1, NULL, "The file was not imported");
 		html_open(h, HTML_P, -1);
 		html_textf(h, "Nothing was written. %zu error%s found%s; each names the line, the "
@@ -278,12 +223,12 @@ static int user_row(void *arg, const struct store_user *u)
 	struct html *h = arg;
 
 	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-	cell(h, u->username);
-	cell(h, u->display_name);
-	cell(h, model_role_name(u->role));
-	cell(h, u->org_code[0] ? u->org_code : "-");
-	cell(h, u->disabled ? "disabled" : "active");
-	cell(h, u->created_at);
+	page_cell(h, u->username);
+	page_cell(h, u->display_name);
+	page_cell(h, model_role_name(u->role));
+	page_cell(h, u->org_code[0] ? u->org_code : "-");
+	page_cell(h, u->disabled ? "disabled" : "active");
+	page_cell(h, u->created_at);
 	html_close(h);
 	return 0;
 }
@@ -314,14 +259,14 @@ static void users_page(struct page *pg, const char *const *errs, const char *con
 	cu_err_clear(&err);
 	page_start(pg, nerr ? "Error: Users" : "Users");
 	if (nerr)
-		error_summary(h, errs, fields, nerr);
+		page_error_summary(h, errs, fields, nerr);
 	html_elem(h, HTML_H1, NULL, "Users");
-	table_start(h, "Everyone who can sign in", cols);
+	page_table_start(h, "Everyone who can sign in", cols);
 	if (store_user_list(pg->s, &pg->actor, user_row, h, &err)) {
 		page_error(pg, &err);
 		return;
 	}
-	table_end(h);
+	page_table_end(h);
 	html_elem(h, HTML_H2, NULL, "Add a user");
 	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, "/admin/users", -1);
 	page_csrf_field(pg);
@@ -439,14 +384,14 @@ void page_admin_orgs(struct page *pg)
 		const struct store_org *o = &v.o[i];
 
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		cell(h, o->code);
-		cell(h, o->name);
-		cell(h, model_org_kind_name(o->kind));
-		cell(h, o->parent[0] ? o->parent : "-");
-		cell(h, o->postcode);
+		page_cell(h, o->code);
+		page_cell(h, o->name);
+		page_cell(h, model_org_kind_name(o->kind));
+		page_cell(h, o->parent[0] ? o->parent : "-");
+		page_cell(h, o->postcode);
 		html_close(h);
 	}
-	table_end(h);
+	page_table_end(h);
 	page_pager(pg, "/admin/organisations", sort, pageno, pages);
 	free(v.o);
 	page_end(pg);
@@ -463,8 +408,8 @@ static int rel_row(void *arg, const struct store_relation *r)
 	html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 	html_textf(h, "%s (%s)", r->to_name, r->to_code);
 	html_close(h);
-	cell(h, r->coordinating ? "yes" : "no");
-	cell(h, r->started_at);
+	page_cell(h, r->coordinating ? "yes" : "no");
+	page_cell(h, r->started_at);
 	html_close(h);
 	return 0;
 }
@@ -480,14 +425,14 @@ static void relationships_page(struct page *pg, const char *error)
 	cu_err_clear(&err);
 	page_start(pg, error ? "Error: Commissioning" : "Commissioning");
 	if (error)
-		error_summary(h, &error, fields, 1);
+		page_error_summary(h, &error, fields, 1);
 	html_elem(h, HTML_H1, NULL, "Commissioning relationships");
-	table_start(h, "Which commissioner commissions which provider", cols);
+	page_table_start(h, "Which commissioner commissions which provider", cols);
 	if (store_commissioning_list(pg->s, &pg->actor, rel_row, h, &err)) {
 		page_error(pg, &err);
 		return;
 	}
-	table_end(h);
+	page_table_end(h);
 	html_elem(h, HTML_H2, NULL, "Add a relationship");
 	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, "/admin/relationships",
 		  -1);
@@ -536,20 +481,20 @@ void page_admin_catalogue(struct page *pg)
 	}
 	page_start(pg, "Indicators");
 	html_elem(h, HTML_H1, NULL, "Indicator catalogue");
-	table_start(h, "Every indicator custodian knows", cols);
+	page_table_start(h, "Every indicator custodian knows", cols);
 	for (size_t i = 0; i < n; i++) {
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		cell(h, cat[i].code);
-		cell(h, cat[i].title);
-		cell(h, cat[i].service);
-		cell(h, model_domain_title(cat[i].domain));
-		cell(h, model_measure_name(cat[i].measure));
-		cell(h, cat[i].polarity == MODEL_POLARITY_HIGHER_BETTER	  ? "higher"
+		page_cell(h, cat[i].code);
+		page_cell(h, cat[i].title);
+		page_cell(h, cat[i].service);
+		page_cell(h, model_domain_title(cat[i].domain));
+		page_cell(h, model_measure_name(cat[i].measure));
+		page_cell(h, cat[i].polarity == MODEL_POLARITY_HIGHER_BETTER	  ? "higher"
 			: cat[i].polarity == MODEL_POLARITY_LOWER_BETTER ? "lower"
 									  : "neither");
 		html_close(h);
 	}
-	table_end(h);
+	page_table_end(h);
 	free(cat);
 	page_end(pg);
 }

@@ -312,6 +312,62 @@ void page_pager(struct page *pg, const char *base, const char *sort, long pageno
 	html_close(h);
 }
 
+/* ---- tables and form errors, as the NHS.UK design system draws them ---- */
+
+void page_table_start(struct html *h, const char *caption, const char *const *cols)
+{
+	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
+	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", caption);
+	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
+	html_open(h, HTML_TR, -1);
+	for (; *cols; cols++) {
+		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+			  -1);
+		html_text(h, *cols);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
+}
+
+void page_table_end(struct html *h)
+{
+	html_close(h);
+	html_close(h);
+}
+
+void page_cell(struct html *h, const char *text)
+{
+	html_elem(h, HTML_TD, "nhsuk-table__cell", text);
+}
+
+void page_error_summary(struct html *h, const char *const *msgs, const char *const *fields,
+			size_t n)
+{
+	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-error-summary", HTML_ATTR_ROLE, "alert",
+		  HTML_ATTR_ARIA_LABELLEDBY, "error-summary-title", HTML_ATTR_TABINDEX, "-1", -1);
+	html_open(h, HTML_H2, HTML_ATTR_CLASS, "nhsuk-error-summary__title", HTML_ATTR_ID,
+		  "error-summary-title", -1);
+	html_text(h, "There is a problem");
+	html_close(h);
+	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-error-summary__list", -1);
+	for (size_t i = 0; i < n; i++) {
+		html_open(h, HTML_LI, -1);
+		if (fields && fields[i]) {
+			char href[80];
+
+			snprintf(href, sizeof href, "#%s", fields[i]);
+			html_link(h, href, NULL, NULL, msgs[i]);
+		} else {
+			html_text(h, msgs[i]);
+		}
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+}
+
 /* ---- the request ---- */
 
 /*

@@ -41,6 +41,15 @@ void page_error(struct page *pg, const struct cu_err *err);
 void page_redirect(struct page *pg, const char *location);
 /* A form's hidden form-token field. */
 void page_csrf_field(struct page *pg);
+/* An NHS.UK table: caption, header row of COLS (NULL-ended), then an open body for rows of
+ * page_cell; page_table_end closes it. */
+void page_table_start(struct html *h, const char *caption, const char *const *cols);
+void page_table_end(struct html *h);
+void page_cell(struct html *h, const char *text);
+/* The NHS.UK error summary: message i linked to the field with id FIELDS[i] (FIELDS, or an
+ * entry of it, may be NULL: the message is then plain text). */
+void page_error_summary(struct html *h, const char *const *msgs, const char *const *fields,
+			size_t n);
 /* Rows per page of a long list. */
 #define PAGE_ROWS 50
 /* "Previous" and "Next" links of page PAGENO of PAGES of the list at BASE sorted by SORT. */

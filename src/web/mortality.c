@@ -260,34 +260,13 @@ static void band_tag(struct html *h, int band)
 		  band_text(band));
 }
 
-static void table_head(struct html *h, const char *caption, const char *const *cols)
-{
-	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
-	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", caption);
-	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
-	html_open(h, HTML_TR, -1);
-	for (; *cols; cols++) {
-		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
-			  -1);
-		html_text(h, *cols);
-		html_close(h);
-	}
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
-}
-
-static void td(struct html *h, const char *text)
-{
-	html_elem(h, HTML_TD, "nhsuk-table__cell", text);
-}
 
 static void td_num(struct html *h, double v, int dec)
 {
 	char a[48];
 
 	fmt(a, sizeof a, v, dec);
-	td(h, a);
+	page_cell(h, a);
 }
 
 static void td_int(struct html *h, long long v)
@@ -295,7 +274,7 @@ static void td_int(struct html *h, long long v)
 	char a[32];
 
 	snprintf(a, sizeof a, "%lld", v);
-	td(h, a);
+	page_cell(h, a);
 }
 
 /* A term and its description in a summary list. */
@@ -842,7 +821,7 @@ void page_mortality(struct page *pg)
 		html_elem(h, HTML_P, NULL, "No provider you can see has results in this import.");
 	} else {
 		funnel_chart(pg, hd, &pv, names, highlight, title);
-		table_head(h, "Every provider you can see: the figures behind the chart", cols);
+		page_table_start(h, "Every provider you can see: the figures behind the chart", cols);
 		for (size_t i = 0; i < pv.n; i++) {
 			const struct store_spells_provider *p = &pv.v[i];
 			char a[96];
@@ -858,14 +837,14 @@ void page_mortality(struct page *pg)
 			if (i == highlight)
 				html_close(h);
 			html_close(h);
-			td(h, p->code);
+			page_cell(h, p->code);
 			td_int(h, (long long)p->observed);
 			td_num(h, p->expected, 2);
 			td_num(h, p->ratio, 3);
 			fmt_range(a, sizeof a, p->lower95, p->upper95);
-			td(h, a);
+			page_cell(h, a);
 			fmt_range(a, sizeof a, p->lower998, p->upper998);
-			td(h, a);
+			page_cell(h, a);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			band_tag(h, p->band);
 			html_close(h);
@@ -938,7 +917,7 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 		html_elem(h, HTML_P, NULL, "The chart could not be drawn; the table below has "
 					   "every figure.");
 	html_close(h);
-	table_head(h, "The figures behind the chart, one row per period", cols);
+	page_table_start(h, "The figures behind the chart, one row per period", cols);
 	for (size_t i = 0, k = 0; i < hs->n; i++) {
 		const struct point *pt = &hs->pt[i];
 		char a[96], href[256], part[200];
@@ -946,14 +925,14 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 		if (!is_current(im, pt->imp))
 			continue;
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		td(h, labels[k++]);
+		page_cell(h, labels[k++]);
 		td_int(h, (long long)pt->p.observed);
 		td_num(h, pt->p.expected, 2);
 		td_num(h, pt->p.ratio, 3);
 		fmt_range(a, sizeof a, pt->p.lower95, pt->p.upper95);
-		td(h, a);
+		page_cell(h, a);
 		fmt_range(a, sizeof a, pt->p.lower998, pt->p.upper998);
-		td(h, a);
+		page_cell(h, a);
 		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 		band_tag(h, pt->p.band);
 		html_close(h);
@@ -1063,7 +1042,7 @@ void page_mortality_provider(struct page *pg)
 		      "least once.",
 		   hd->odds, hd->h, alarmed, sl.n);
 	html_close(h);
-	table_head(h, "Observed and expected deaths and CUSUM alarms by diagnosis group", cols);
+	page_table_start(h, "Observed and expected deaths and CUSUM alarms by diagnosis group", cols);
 	page_href(part, sizeof part, "/mortality/", code, "/group/");
 	for (size_t i = 0; i < sl.n; i++) {
 		const struct store_spells_series *r = &sl.v[i];
@@ -1082,7 +1061,7 @@ void page_mortality_provider(struct page *pg)
 		td_num(h, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
 		td_int(h, (long long)r->alarms);
 		first_alarm_text(r, a, sizeof a);
-		td(h, a);
+		page_cell(h, a);
 		html_close(h);
 	}
 	html_close(h);
@@ -1249,7 +1228,7 @@ void page_mortality_group(struct page *pg)
 		  "spell, with the group's observed and expected deaths.");
 	html_close(h);
 
-	table_head(h, "This group at this provider, period by period", cols);
+	page_table_start(h, "This group at this provider, period by period", cols);
 	for (size_t i = 0; i < hs.n; i++) {
 		const struct store_spells_series *r = &fs[i].out;
 		char a[64];
@@ -1258,14 +1237,14 @@ void page_mortality_group(struct page *pg)
 			continue;
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", HTML_ATTR_ARIA_CURRENT,
 			  i == sel ? "true" : NULL, -1);
-		td(h, period_of(&im.v[hs.pt[i].imp], per));
+		page_cell(h, period_of(&im.v[hs.pt[i].imp], per));
 		td_int(h, (long long)r->spells);
 		td_int(h, (long long)r->deaths);
 		td_num(h, r->expected, 2);
 		td_num(h, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
 		td_int(h, (long long)r->alarms);
 		first_alarm_text(r, a, sizeof a);
-		td(h, a);
+		page_cell(h, a);
 		td_num(h, r->s_end, 3);
 		html_close(h);
 	}

@@ -49,27 +49,6 @@ static void fmt_value(const struct store_indicator *ind, double v, char *out, si
 		 unit[0] && strcmp(unit, "%") != 0 ? " " : "", unit);
 }
 
-static void table_head(struct html *h, const char *caption, const char *const *cols)
-{
-	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
-	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", caption);
-	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
-	html_open(h, HTML_TR, -1);
-	for (; *cols; cols++) {
-		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
-			  -1);
-		html_text(h, *cols);
-		html_close(h);
-	}
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
-}
-
-static void td(struct html *h, const char *text)
-{
-	html_elem(h, HTML_TD, "nhsuk-table__cell", text);
-}
 
 /* ---- home: needs attention ---- */
 
@@ -210,7 +189,7 @@ void page_home(struct page *pg)
 	if (rk.n == 0) {
 		html_elem(h, HTML_P, NULL, "Nothing needs attention in the figures you can see.");
 	} else {
-		table_head(h, "Providers ranked by the weight of their findings (a concern beyond "
+		page_table_start(h, "Providers ranked by the weight of their findings (a concern beyond "
 			      "the limits or a 99.8% outlier counts 2, others 1)", cols);
 		for (size_t i = 0; i < rk.n; i++) {
 			const struct ranked *r = &rk.r[i];
@@ -218,7 +197,7 @@ void page_home(struct page *pg)
 
 			html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
 			snprintf(num, sizeof num, "%zu", i + 1);
-			td(h, num);
+			page_cell(h, num);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			html_link(h, "/org/", r->org.code, NULL, r->org.name);
 			html_close(h);
@@ -244,7 +223,7 @@ void page_home(struct page *pg)
 			html_close(h);
 			for (int d = 0; d < MODEL_DOMAIN__MAX; d++) {
 				snprintf(num, sizeof num, "%d", r->per_domain[d]);
-				td(h, num);
+				page_cell(h, num);
 			}
 			html_close(h);
 		}
@@ -316,8 +295,8 @@ void page_providers(struct page *pg)
 		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 		html_link(h, "/org/", v.o[i].code, NULL, v.o[i].code);
 		html_close(h);
-		td(h, v.o[i].name);
-		td(h, v.o[i].postcode);
+		page_cell(h, v.o[i].name);
+		page_cell(h, v.o[i].postcode);
 		html_close(h);
 	}
 	html_close(h);
@@ -399,7 +378,7 @@ void page_provider(struct page *pg)
 				continue;
 			if (!shown++) {
 				html_elem(h, HTML_H2, NULL, model_domain_title((enum model_domain)d));
-				table_head(h, "Latest figure of each indicator, with its Making Data "
+				page_table_start(h, "Latest figure of each indicator, with its Making Data "
 					      "Count verdicts", cols);
 			}
 			last = srp->n;
@@ -422,7 +401,7 @@ void page_provider(struct page *pg)
 			html_textf(h, " %s", last ? srp->label[last - 1] : "");
 			html_close(h);
 			html_close(h);
-			td(h, iv[0] ? iv : "-");
+			page_cell(h, iv[0] ? iv : "-");
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			if (srp->has_chart)
 				chart_icon_variation(h, srp->xmr.variation, srp->polarity, &err);
@@ -455,7 +434,7 @@ void page_provider(struct page *pg)
 			} else {
 				snprintf(chg, sizeof chg, "-");
 			}
-			td(h, chg);
+			page_cell(h, chg);
 			html_close(h);
 		}
 		if (shown) {
@@ -650,18 +629,9 @@ static void rebase_section(struct page *pg, const struct store_org *org,
 	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, action, -1);
 	page_csrf_field(pg);
 	if (error) {
-		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-error-summary", HTML_ATTR_ROLE, "alert",
-			  HTML_ATTR_ARIA_LABELLEDBY, "rebase-error", HTML_ATTR_TABINDEX, "-1", -1);
-		html_open(h, HTML_H2, HTML_ATTR_CLASS, "nhsuk-error-summary__title", HTML_ATTR_ID,
-			  "rebase-error", -1);
-		html_text(h, "There is a problem");
-		html_close(h);
-		html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-error-summary__list", -1);
-		html_open(h, HTML_LI, -1);
-		html_link(h, "#reason", NULL, NULL, error);
-		html_close(h);
-		html_close(h);
-		html_close(h);
+		const char *field = "reason";
+
+		page_error_summary(h, &error, &field, 1);
 	}
 	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-form-group", -1);
 	html_open(h, HTML_LABEL, HTML_ATTR_CLASS, "nhsuk-label", HTML_ATTR_FOR, "period", -1);
@@ -846,39 +816,39 @@ static void indicator_page(struct page *pg, const char *error)
 	page_href(href, sizeof href, "/indicator/", ind.code, NULL);
 	html_link(h, href, NULL, NULL, "Compare with other providers");
 	html_close(h);
-	table_head(h, "The data behind the chart", cols);
+	page_table_start(h, "The data behind the chart", cols);
 	for (size_t i = 0; i < sr.n; i++) {
 		const struct store_obs *o = &sr.obs[i];
 		char a[64], b[64], rules[96];
 
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		td(h, sr.label[i]);
+		page_cell(h, sr.label[i]);
 		snprintf(a, sizeof a, "%.10g", o->numerator);
-		td(h, o->has_numerator ? a : "-");
+		page_cell(h, o->has_numerator ? a : "-");
 		snprintf(a, sizeof a, "%.10g", o->denominator);
-		td(h, o->has_denominator ? a : "-");
+		page_cell(h, o->has_denominator ? a : "-");
 		if (o->status == MODEL_OBS_SUPPRESSED)
 			snprintf(a, sizeof a, "suppressed");
 		else
 			fmt_value(&ind, sr.value[i], a, sizeof a);
-		td(h, a);
+		page_cell(h, a);
 		fmt_value(&ind, sr.mean[i], a, sizeof a);
-		td(h, isfinite(sr.mean[i]) ? a : "-");
+		page_cell(h, isfinite(sr.mean[i]) ? a : "-");
 		fmt_value(&ind, sr.lcl[i], a, sizeof a);
 		fmt_value(&ind, sr.ucl[i], b, sizeof b);
 		{
 			char both[140];
 
 			snprintf(both, sizeof both, "%s to %s", a, b);
-			td(h, isfinite(sr.lcl[i]) ? both : "-");
+			page_cell(h, isfinite(sr.lcl[i]) ? both : "-");
 		}
-		td(h, isfinite(sr.mean[i])
+		page_cell(h, isfinite(sr.mean[i])
 			      ? variation_word(stats_xmr_variation(sr.flags[i], sr.polarity))
 			      : "-");
 		rules_text(sr.flags[i], rules, sizeof rules);
-		td(h, rules[0] ? rules : "-");
+		page_cell(h, rules[0] ? rules : "-");
 		snprintf(a, sizeof a, "%d", o->revision);
-		td(h, a);
+		page_cell(h, a);
 		html_close(h);
 	}
 	html_close(h);
@@ -1070,7 +1040,7 @@ void page_funnel(struct page *pg)
 		free(oe);
 		free(work);
 	}
-	table_head(h, "Providers outside the 95% limits", cols);
+	page_table_start(h, "Providers outside the 95% limits", cols);
 	for (size_t i = 0; i < n; i++) {
 		char a[64];
 
@@ -1081,12 +1051,12 @@ void page_funnel(struct page *pg)
 		html_link(h, "/org/", ob[i].org_code, NULL, labels[i]);
 		html_close(h);
 		snprintf(a, sizeof a, "%.10g", ob[i].numerator);
-		td(h, a);
+		page_cell(h, a);
 		snprintf(a, sizeof a, "%.10g", ob[i].denominator);
-		td(h, a);
+		page_cell(h, a);
 		snprintf(a, sizeof a, "%.1f%%", y[i]);
-		td(h, a);
-		td(h, cls[i] == 2 ? "above the 99.8% limit" : cls[i] == 1 ? "above the 95% limit"
+		page_cell(h, a);
+		page_cell(h, cls[i] == 2 ? "above the 99.8% limit" : cls[i] == 1 ? "above the 95% limit"
 			  : cls[i] == -1 ? "below the 95% limit" : "below the 99.8% limit");
 		html_close(h);
 	}

@@ -31,19 +31,9 @@ static void signin_form(struct page *pg, const char *error, const char *username
 	set_pre_cookie(pg, pre);
 	page_start(pg, error ? "Error: Sign in" : "Sign in");
 	if (error) {
-		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-error-summary", HTML_ATTR_ROLE, "alert",
-			  HTML_ATTR_ARIA_LABELLEDBY, "error-summary-title", HTML_ATTR_TABINDEX, "-1",
-			  -1);
-		html_open(h, HTML_H2, HTML_ATTR_CLASS, "nhsuk-error-summary__title", HTML_ATTR_ID,
-			  "error-summary-title", -1);
-		html_text(h, "There is a problem");
-		html_close(h);
-		html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-error-summary__list", -1);
-		html_open(h, HTML_LI, -1);
-		html_link(h, "#username", NULL, NULL, error);
-		html_close(h);
-		html_close(h);
-		html_close(h);
+		const char *field = "username";
+
+		page_error_summary(h, &error, &field, 1);
 	}
 	html_elem(h, HTML_H1, NULL, "Sign in");
 	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, "/sign-in", -1);
