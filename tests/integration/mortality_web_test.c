@@ -22,120 +22,19 @@
 #include "store/store.h"
 #include "support/proc.h"
 #include "support/refcsv.h"
+#include "support/http.h"
 #include "test.h"
 #include "web/auth.h"
 #include "web/server.h"
 
 static char dir[] = "/tmp/cu-mortweb-XXXXXX";
 static char db[128];
-static unsigned port;
-static char reply[1 << 21];
 static const char *PW = "plum kettle orbit 9 lantern";
 
-/* ---- a small client (as web_test.c) ---- */
-
-static int exchange(const char *req)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	struct timeval tv = { 20, 0 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
-	size_t n = 0, len = strlen(req);
-	ssize_t k;
-
-	reply[0] = '\0';
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || write(fd, req, len) < 0) {
-		close(fd);
-		return -1;
-	}
-	while (n < sizeof reply - 1 && (k = read(fd, reply + n, sizeof reply - 1 - n)) > 0)
-		n += (size_t)k;
-	reply[n] = '\0';
-	close(fd);
-	if (strncmp(reply, "HTTP/1.", 7) == 0)
-		status = (int)strtol(reply + 9, NULL, 10);
-	return status;
-}
-
-static int get_as(const char *cookie, const char *path)
-{
-	char req[8192];
-
-	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s\r\n",
-		 path, cookie ? "Cookie: " : "", cookie ? cookie : "", cookie ? "\r\n" : "");
-	return exchange(req);
-}
-
-static int post_as(const char *cookie, const char *path, const char *body)
-{
-	char req[16384];
-
-	snprintf(req, sizeof req,
-		 "POST %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s"
-		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
-		 path, cookie ? "Cookie: " : "", cookie ? cookie : "", cookie ? "\r\n" : "",
-		 strlen(body), body);
-	return exchange(req);
-}
-
-static int header_value(const char *name, const char *prefix, char *out, size_t n)
-{
-	char key[64];
-	const char *p;
-
-	snprintf(key, sizeof key, "\r\n%s: %s", name, prefix);
-	if (!(p = strstr(reply, key)))
-		return -1;
-	p += strlen(key) - strlen(prefix);
-	snprintf(out, n, "%.*s", (int)strcspn(p, ";\r"), p);
-	return 0;
-}
-
-static const char *body(void)
-{
-	const char *b = strstr(reply, "\r\n\r\n");
-
-	return b ? b + 4 : "";
-}
-
-static int form_value(const char *name, char *out, size_t n)
-{
-	char key[80];
-	const char *p;
-
-	snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
-	if (!(p = strstr(reply, key)))
-		return -1;
-	p += strlen(key);
-	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
-	return 0;
-}
-
-static int sign_in(const char *user, char *cookie, size_t n, char *csrf, size_t ncsrf)
-{
-	char pre_cookie[128], pre[64], bodytext[256];
-
-	if (get_as(NULL, "/sign-in") != 200 ||
-	    header_value("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie) ||
-	    form_value("pre", pre, sizeof pre))
-		return -1;
-	snprintf(bodytext, sizeof bodytext, "pre=%s&username=%s&password=%s", pre, user, PW);
-	for (char *c = bodytext; *c; c++)
-		if (*c == ' ')
-			*c = '+';
-	if (post_as(pre_cookie, "/sign-in", bodytext) != 303 ||
-	    header_value("Set-Cookie", "custodian_session=", cookie, n))
-		return -1;
-	if (get_as(cookie, "/providers") != 200 || form_value("csrf", csrf, ncsrf))
-		return -1;
-	return 0;
-}
-
-/* The table row (from "<tr" to "</tr>") of the last reply that holds NEEDLE, into OUT. */
+/* The table row (from "<tr" to "</tr>") of the last http_reply that holds NEEDLE, into OUT. */
 static const char *row_with(const char *needle, char *out, size_t n)
 {
-	const char *b = body(), *p = strstr(b, needle), *s, *e;
+	const char *b = http_body(), *p = strstr(b, needle), *s, *e;
 
 	out[0] = '\0';
 	if (!p)
@@ -372,9 +271,9 @@ static void every_mortality_route_for_every_role(void)
 
 			if (strcmp(table[i].method, "POST") == 0) {
 				snprintf(form, sizeof form, "csrf=%s", r == R_PUBLIC ? "" : csrf[r]);
-				got = post_as(c, table[i].path, form);
+				got = http_post(c, table[i].path, form);
 			} else {
-				got = get_as(c, table[i].path);
+				got = http_get(c, table[i].path);
 			}
 			if (got != table[i].status[r])
 				test_fail(__FILE__, __LINE__, "%s %s as %s: %d, expected %d",
@@ -388,8 +287,8 @@ static void public_is_sent_to_sign_in(void)
 {
 	char loc[128];
 
-	CHECK_INT(get_as(NULL, "/mortality/RS001/group/1"), 303);
-	CHECK_INT(header_value("Location", "", loc, sizeof loc), 0);
+	CHECK_INT(http_get(NULL, "/mortality/RS001/group/1"), 303);
+	CHECK_INT(http_header("Location", "", loc, sizeof loc), 0);
 	CHECK_STR(loc, "/sign-in");
 }
 
@@ -437,11 +336,11 @@ static void funnel_shows_what_custodian_shmi_computes(void)
 	int higher = 0;
 
 	CHECK_INT(shmi_prov.nrow, NPROV);
-	CHECK_INT(get_as(cookie[R_REG], "/mortality"), 200);
-	CHECK_CONTAINS(body(), "Risk-adjusted mortality, 2023-24");
-	CHECK_CONTAINS(body(), "6 of the 6 providers in the import are ones you can see");
-	CHECK_CONTAINS(body(), "id=\"mortality-funnel-title\"");
-	CHECK_CONTAINS(body(), "Expected deaths");
+	CHECK_INT(http_get(cookie[R_REG], "/mortality"), 200);
+	CHECK_CONTAINS(http_body(), "Risk-adjusted mortality, 2023-24");
+	CHECK_CONTAINS(http_body(), "6 of the 6 providers in the import are ones you can see");
+	CHECK_CONTAINS(http_body(), "id=\"mortality-funnel-title\"");
+	CHECK_CONTAINS(http_body(), "Expected deaths");
 	for (size_t r = 0; r < shmi_prov.nrow; r++) {
 		snprintf(cell, sizeof cell, "<td class=\"nhsuk-table__cell\">%s</td>", code_html(r));
 		row_with(cell, row, sizeof row);
@@ -455,13 +354,13 @@ static void funnel_shows_what_custodian_shmi_computes(void)
 	/* The generator raises RS003's risk: at least one provider is higher than expected,
 	 * so the bands are not all the same word. */
 	CHECK(higher >= 1);
-	CHECK_INT(count_of(body(), "<tr class=\"nhsuk-table__row"), NPROV);
+	CHECK_INT(count_of(http_body(), "<tr class=\"nhsuk-table__row"), NPROV);
 	/* Another period is one link away. */
 	{
 		char href[64];
 
 		snprintf(href, sizeof href, "href=\"/mortality?import=%lld\"", (long long)import_old);
-		CHECK_CONTAINS(body(), href);
+		CHECK_CONTAINS(http_body(), href);
 	}
 }
 
@@ -482,23 +381,23 @@ static void each_role_sees_only_its_providers(void)
 	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
 		int n = 0;
 
-		CHECK_INT(get_as(cookie[want[i].role], "/mortality"), 200);
+		CHECK_INT(http_get(cookie[want[i].role], "/mortality"), 200);
 		for (const char *const *c = want[i].in; *c; c++, n++) {
 			char cell[128];
 
 			snprintf(cell, sizeof cell, "<td class=\"nhsuk-table__cell\">%s</td>", *c);
-			CHECK_CONTAINS(body(), cell);
+			CHECK_CONTAINS(http_body(), cell);
 		}
 		for (const char *const *c = want[i].out; *c; c++) {
 			char cell[128];
 
 			snprintf(cell, sizeof cell, "<td class=\"nhsuk-table__cell\">%s</td>", *c);
-			if (strstr(body(), cell))
+			if (strstr(http_body(), cell))
 				test_fail(__FILE__, __LINE__, "%s sees %s", role_user[want[i].role], *c);
 		}
-		CHECK_INT(count_of(body(), "<tr class=\"nhsuk-table__row"), n);
+		CHECK_INT(count_of(http_body(), "<tr class=\"nhsuk-table__row"), n);
 		if (n == 0)
-			CHECK_CONTAINS(body(), "No provider you can see has results in this import.");
+			CHECK_CONTAINS(http_body(), "No provider you can see has results in this import.");
 	}
 }
 
@@ -506,15 +405,15 @@ static void highlight_picks_out_one_provider(void)
 {
 	char row[8192];
 
-	CHECK_INT(get_as(cookie[R_COMM], "/mortality?highlight=RS002"), 200);
+	CHECK_INT(http_get(cookie[R_COMM], "/mortality?highlight=RS002"), 200);
 	row_with("<td class=\"nhsuk-table__cell\">RS002</td>", row, sizeof row);
 	CHECK_CONTAINS(row, "aria-current=\"true\"");
-	CHECK_INT(count_of(body(), "aria-current=\"true\""), 1);
-	CHECK_CONTAINS(body(), "app-pt-highlight");
+	CHECK_INT(count_of(http_body(), "aria-current=\"true\""), 1);
+	CHECK_CONTAINS(http_body(), "app-pt-highlight");
 	/* A code one may not see highlights nothing. */
-	CHECK_INT(get_as(cookie[R_COMM], "/mortality?highlight=RS003"), 200);
-	CHECK(strstr(body(), "aria-current=\"true\"") == NULL);
-	CHECK(strstr(body(), "app-pt-highlight") == NULL);
+	CHECK_INT(http_get(cookie[R_COMM], "/mortality?highlight=RS003"), 200);
+	CHECK(strstr(http_body(), "aria-current=\"true\"") == NULL);
+	CHECK(strstr(http_body(), "app-pt-highlight") == NULL);
 }
 
 static size_t shmi_row_of(const char *code)
@@ -535,15 +434,15 @@ static void provider_page_shows_periods_and_groups(void)
 	CHECK(r != (size_t)-1);
 	if (r == (size_t)-1)
 		return;
-	CHECK_INT(get_as(cookie[R_PROV2], "/mortality/RS003"), 200);
-	CHECK_CONTAINS(body(), "<h1>Gamma Hospitals NHS Trust</h1>");
-	CHECK_CONTAINS(body(), "id=\"mortality-ratio-title\"");
-	CHECK_CONTAINS(body(), "<title>2022-23: ratio ");
-	CHECK_CONTAINS(body(), "<title>2023-24: ratio ");
-	CHECK_INT(count_of(body(), "<td class=\"nhsuk-table__cell\">2022-23</td>"), 1);
+	CHECK_INT(http_get(cookie[R_PROV2], "/mortality/RS003"), 200);
+	CHECK_CONTAINS(http_body(), "<h1>Gamma Hospitals NHS Trust</h1>");
+	CHECK_CONTAINS(http_body(), "id=\"mortality-ratio-title\"");
+	CHECK_CONTAINS(http_body(), "<title>2022-23: ratio ");
+	CHECK_CONTAINS(http_body(), "<title>2023-24: ratio ");
+	CHECK_INT(count_of(http_body(), "<td class=\"nhsuk-table__cell\">2022-23</td>"), 1);
 	row_with("<td class=\"nhsuk-table__cell\">2023-24</td>", row, sizeof row);
 	row_matches_shmi(row, r);
-	CHECK_CONTAINS(body(), "By diagnosis group, 2023-24");
+	CHECK_CONTAINS(http_body(), "By diagnosis group, 2023-24");
 	for (size_t k = 0; k < shmi_cusum.nrow; k++) {
 		char link[64], want[96];
 		long long first = strtoll(refcsv_get(&shmi_cusum, k, "first_alarm"), NULL, 10);
@@ -568,14 +467,14 @@ static void provider_page_shows_periods_and_groups(void)
 		CHECK_CONTAINS(row, want);
 	}
 	CHECK_INT(groups, NGRP);
-	CHECK_INT(count_of(body(), ">Group "), NGRP);
+	CHECK_INT(count_of(http_body(), ">Group "), NGRP);
 	/* The earlier period's groups, by its import. */
 	{
 		char path[96];
 
 		snprintf(path, sizeof path, "/mortality/RS003?import=%lld", (long long)import_old);
-		CHECK_INT(get_as(cookie[R_PROV2], path), 200);
-		CHECK_CONTAINS(body(), "By diagnosis group, 2022-23");
+		CHECK_INT(http_get(cookie[R_PROV2], path), 200);
+		CHECK_CONTAINS(http_body(), "By diagnosis group, 2022-23");
 	}
 }
 
@@ -592,30 +491,30 @@ static void group_page_shows_cusum_summary_and_fit(void)
 		if (strcmp(refcsv_get(&shmi_cusum, k, "provider_id"), "RS003") != 0)
 			continue;
 		snprintf(path, sizeof path, "/mortality/RS003/group/%s", g);
-		CHECK_INT(get_as(cookie[R_REG], path), 200);
+		CHECK_INT(http_get(cookie[R_REG], path), 200);
 		snprintf(want, sizeof want, "<h1>Diagnosis group %s</h1>", g);
-		CHECK_CONTAINS(body(), want);
+		CHECK_CONTAINS(http_body(), want);
 		snprintf(want, sizeof want,
 			 "Spells monitored, in time order</dt><dd class=\"nhsuk-summary-list__value\">%s<",
 			 refcsv_get(&shmi_cusum, k, "n"));
-		CHECK_CONTAINS(body(), want);
+		CHECK_CONTAINS(http_body(), want);
 		snprintf(want, sizeof want, "Alarms</dt><dd class=\"nhsuk-summary-list__value\">%s<",
 			 refcsv_get(&shmi_cusum, k, "alarms"));
-		CHECK_CONTAINS(body(), want);
+		CHECK_CONTAINS(http_body(), want);
 		if (first > 0)
 			snprintf(want, sizeof want, "First alarm</dt><dd class=\"nhsuk-summary-list__"
 				 "value\">spell %lld of %s<", first, refcsv_get(&shmi_cusum, k, "n"));
 		else
 			snprintf(want, sizeof want, "First alarm</dt><dd class=\"nhsuk-summary-list__"
 				 "value\">none<");
-		CHECK_CONTAINS(body(), want);
+		CHECK_CONTAINS(http_body(), want);
 		snprintf(want, sizeof want, "CUSUM at the last spell</dt><dd class=\"nhsuk-summary-"
 			 "list__value\">%.3f<", refcsv_num(&shmi_cusum, k, "s_end"));
-		CHECK_CONTAINS(body(), want);
-		CHECK_CONTAINS(body(), "The CUSUM&#39;s path is not drawn.");
+		CHECK_CONTAINS(http_body(), want);
+		CHECK_CONTAINS(http_body(), "The CUSUM&#39;s path is not drawn.");
 		/* Both periods in the table; this one marked. */
-		CHECK_CONTAINS(body(), "<td class=\"nhsuk-table__cell\">2022-23</td>");
-		CHECK_CONTAINS(body(), "<td class=\"nhsuk-table__cell\">2023-24</td>");
+		CHECK_CONTAINS(http_body(), "<td class=\"nhsuk-table__cell\">2022-23</td>");
+		CHECK_CONTAINS(http_body(), "<td class=\"nhsuk-table__cell\">2023-24</td>");
 		for (size_t q = 0; q < shmi_groups.nrow; q++) {
 			const char *st = refcsv_get(&shmi_groups, q, "status");
 			const char *dropped = refcsv_get(&shmi_groups, q, "dropped");
@@ -625,24 +524,24 @@ static void group_page_shows_cusum_summary_and_fit(void)
 			seen++;
 			snprintf(want, sizeof want, "Covariate patterns</dt><dd class=\"nhsuk-summary-"
 				 "list__value\">%s<", refcsv_get(&shmi_groups, q, "patterns"));
-			CHECK_CONTAINS(body(), want);
+			CHECK_CONTAINS(http_body(), want);
 			snprintf(want, sizeof want, "Parameters</dt><dd class=\"nhsuk-summary-list__"
 				 "value\">%s<", refcsv_get(&shmi_groups, q, "parameters"));
-			CHECK_CONTAINS(body(), want);
+			CHECK_CONTAINS(http_body(), want);
 			snprintf(want, sizeof want, "Iterations</dt><dd class=\"nhsuk-summary-list__"
 				 "value\">%s<", refcsv_get(&shmi_groups, q, "iterations"));
-			CHECK_CONTAINS(body(), want);
+			CHECK_CONTAINS(http_body(), want);
 			snprintf(want, sizeof want, "Spells, all providers</dt><dd class=\"nhsuk-"
 				 "summary-list__value\">%s<", refcsv_get(&shmi_groups, q, "spells"));
-			CHECK_CONTAINS(body(), want);
+			CHECK_CONTAINS(http_body(), want);
 			snprintf(want, sizeof want, "Status</dt><dd class=\"nhsuk-summary-list__"
 				 "value\">%s", strcmp(st, "converged") == 0 ? "Converged<"
 					       : strcmp(st, "separated") == 0 ? "Separated: "
 									      : "Not converged");
-			CHECK_CONTAINS(body(), want);
+			CHECK_CONTAINS(http_body(), want);
 			snprintf(want, sizeof want, "or collinear)</dt><dd class=\"nhsuk-summary-list__"
 				 "value\">%s<", dropped[0] ? dropped : "none");
-			CHECK_CONTAINS(body(), want);
+			CHECK_CONTAINS(http_body(), want);
 		}
 	}
 	CHECK_INT(seen, NGRP);
@@ -651,25 +550,25 @@ static void group_page_shows_cusum_summary_and_fit(void)
 /* Markup in an organisation's name and in a provider code is text, never markup. */
 static void markup_in_names_and_codes_is_inert(void)
 {
-	CHECK_INT(get_as(cookie[R_REG], "/mortality"), 200);
-	CHECK_CONTAINS(body(), HOSTILE_NAME_HTML);
-	CHECK_CONTAINS(body(), "<td class=\"nhsuk-table__cell\">" ODD_CODE_HTML "</td>");
-	CHECK_CONTAINS(body(), "href=\"/mortality/" ODD_CODE_URL "\"");
-	CHECK(strstr(body(), "<script>") == NULL);
-	CHECK(strstr(body(), "<X9>") == NULL);
-	CHECK_INT(get_as(cookie[R_REG], "/mortality/RS001"), 200);
-	CHECK_CONTAINS(body(), "<h1>" HOSTILE_NAME_HTML "</h1>");
-	CHECK_CONTAINS(body(), "<title>" HOSTILE_NAME_HTML ": mortality - custodian</title>");
-	CHECK(strstr(body(), "<script>") == NULL);
-	CHECK_INT(get_as(cookie[R_REG], "/mortality/RS001/group/2"), 200);
-	CHECK(strstr(body(), "<script>") == NULL);
-	CHECK_CONTAINS(body(), HOSTILE_NAME_HTML);
-	CHECK_INT(get_as(cookie[R_REG], "/mortality/" ODD_CODE_URL), 200);
-	CHECK_CONTAINS(body(), "<h1>" ODD_CODE_HTML "</h1>");
-	CHECK(strstr(body(), "<X9>") == NULL);
+	CHECK_INT(http_get(cookie[R_REG], "/mortality"), 200);
+	CHECK_CONTAINS(http_body(), HOSTILE_NAME_HTML);
+	CHECK_CONTAINS(http_body(), "<td class=\"nhsuk-table__cell\">" ODD_CODE_HTML "</td>");
+	CHECK_CONTAINS(http_body(), "href=\"/mortality/" ODD_CODE_URL "\"");
+	CHECK(strstr(http_body(), "<script>") == NULL);
+	CHECK(strstr(http_body(), "<X9>") == NULL);
+	CHECK_INT(http_get(cookie[R_REG], "/mortality/RS001"), 200);
+	CHECK_CONTAINS(http_body(), "<h1>" HOSTILE_NAME_HTML "</h1>");
+	CHECK_CONTAINS(http_body(), "<title>" HOSTILE_NAME_HTML ": mortality - custodian</title>");
+	CHECK(strstr(http_body(), "<script>") == NULL);
+	CHECK_INT(http_get(cookie[R_REG], "/mortality/RS001/group/2"), 200);
+	CHECK(strstr(http_body(), "<script>") == NULL);
+	CHECK_CONTAINS(http_body(), HOSTILE_NAME_HTML);
+	CHECK_INT(http_get(cookie[R_REG], "/mortality/" ODD_CODE_URL), 200);
+	CHECK_CONTAINS(http_body(), "<h1>" ODD_CODE_HTML "</h1>");
+	CHECK(strstr(http_body(), "<X9>") == NULL);
 	/* A highlight parameter full of markup is never echoed. */
-	CHECK_INT(get_as(cookie[R_REG], "/mortality?highlight=%3Cscript%3E"), 200);
-	CHECK(strstr(body(), "<script>") == NULL);
+	CHECK_INT(http_get(cookie[R_REG], "/mortality?highlight=%3Cscript%3E"), 200);
+	CHECK(strstr(http_body(), "<script>") == NULL);
 }
 
 /* A provider one may not see, one with no results and a code never imported: the same 404. */
@@ -681,12 +580,12 @@ static void denied_looks_like_missing(void)
 					    "/mortality/RS003/group/1", "/mortality/NOPE/group/1",
 					    "/mortality/RS001/group/7" };
 
-	CHECK_INT(get_as(cookie[R_COMM], "/mortality/NOPE"), 404);
-	snprintf(missing, sizeof missing, "%s", body());
+	CHECK_INT(http_get(cookie[R_COMM], "/mortality/NOPE"), 404);
+	snprintf(missing, sizeof missing, "%s", http_body());
 	CHECK_CONTAINS(missing, "Page not found");
 	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
-		CHECK_INT(get_as(cookie[R_COMM], same[i]), 404);
-		CHECK_STR(body(), missing);
+		CHECK_INT(http_get(cookie[R_COMM], same[i]), 404);
+		CHECK_STR(http_body(), missing);
 	}
 }
 
@@ -698,16 +597,16 @@ static void period_imported_again_is_shown_once(void)
 
 	CHECK_INT(write_spells("s2023b.csv", 20230402), 0);
 	CHECK_INT(import("s2023b.csv", "2023-24"), 0);
-	CHECK_INT(get_as(cookie[R_REG], "/mortality"), 200);
+	CHECK_INT(http_get(cookie[R_REG], "/mortality"), 200);
 	snprintf(want, sizeof want, "(import %lld)", (long long)import_new);
-	CHECK(strstr(body(), want) == NULL);
-	CHECK_CONTAINS(body(), "Risk-adjusted mortality, 2023-24");
-	CHECK_INT(get_as(cookie[R_REG], "/mortality/RS003"), 200);
-	CHECK_INT(count_of(body(), "<td class=\"nhsuk-table__cell\">2023-24</td>"), 1);
-	CHECK_INT(count_of(body(), "<td class=\"nhsuk-table__cell\">2022-23</td>"), 1);
+	CHECK(strstr(http_body(), want) == NULL);
+	CHECK_CONTAINS(http_body(), "Risk-adjusted mortality, 2023-24");
+	CHECK_INT(http_get(cookie[R_REG], "/mortality/RS003"), 200);
+	CHECK_INT(count_of(http_body(), "<td class=\"nhsuk-table__cell\">2023-24</td>"), 1);
+	CHECK_INT(count_of(http_body(), "<td class=\"nhsuk-table__cell\">2022-23</td>"), 1);
 	snprintf(path, sizeof path, "/mortality?import=%lld", (long long)import_new);
-	CHECK_INT(get_as(cookie[R_REG], path), 200);
-	CHECK_CONTAINS(body(), "This period was imported again later");
+	CHECK_INT(http_get(cookie[R_REG], path), 200);
+	CHECK_CONTAINS(http_body(), "This period was imported again later");
 }
 
 int main(void)
@@ -728,10 +627,11 @@ int main(void)
 		fprintf(stderr, "web_start: %s\n", err.msg);
 		return 2;
 	}
-	port = web_port(w);
+	http_port = web_port(w);
+	http_password = PW;
 	for (int r = 1; r < NROLE; r++)
-		if (sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
-			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], reply);
+		if (http_sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
+			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], http_reply);
 			return 2;
 		}
 	RUN(every_mortality_route_for_every_role);

@@ -20,150 +20,15 @@
 #include "base/limits.h"
 #include "ingest/catalogue.h"
 #include "store/store.h"
+#include "support/http.h"
 #include "test.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/server.h"
 
 static char dir[] = "/tmp/cu-web-XXXXXX";
-static unsigned port;
-static char reply[1 << 21];
 static const char *PW = "plum kettle orbit 9 lantern";
 
-/* ---- a small client ---- */
-
-static int connect_from(const char *src)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	struct timeval tv = { 20, 0 };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	if (src) {
-		struct sockaddr_in me = { .sin_family = AF_INET };
-
-		inet_pton(AF_INET, src, &me.sin_addr);
-		if (bind(fd, (struct sockaddr *)&me, sizeof me) != 0) {
-			close(fd);
-			return -1;
-		}
-	}
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Send REQ (LEN bytes) from SRC (NULL: any) and read the reply. Returns the status. */
-static int exchange_from(const char *src, const char *req, size_t len)
-{
-	int fd = connect_from(src), status = 0;
-	size_t n = 0;
-	ssize_t k;
-
-	reply[0] = '\0';
-	if (fd < 0)
-		return -1;
-	if (write(fd, req, len) < 0) {
-		close(fd);
-		return -1;
-	}
-	while (n < sizeof reply - 1 && (k = read(fd, reply + n, sizeof reply - 1 - n)) > 0)
-		n += (size_t)k;
-	reply[n] = '\0';
-	close(fd);
-	if (strncmp(reply, "HTTP/1.", 7) == 0)
-		status = atoi(reply + 9);
-	return status;
-}
-
-static int exchange(const char *req)
-{
-	return exchange_from(NULL, req, strlen(req));
-}
-
-/* GET PATH with the session COOKIE (NULL: none). */
-static int get_as(const char *cookie, const char *path)
-{
-	char req[8192];
-
-	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s\r\n",
-		 path, cookie ? "Cookie: " : "", cookie ? cookie : "", cookie ? "\r\n" : "");
-	return exchange(req);
-}
-
-/* POST the urlencoded BODY to PATH with COOKIE. */
-static int post_as(const char *cookie, const char *path, const char *body)
-{
-	char req[16384];
-
-	snprintf(req, sizeof req,
-		 "POST %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s"
-		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
-		 path, cookie ? "Cookie: " : "", cookie ? cookie : "", cookie ? "\r\n" : "",
-		 strlen(body), body);
-	return exchange(req);
-}
-
-/* The value of header NAME ("Set-Cookie") whose value starts with PREFIX, up to ';'. */
-static int header_value(const char *name, const char *prefix, char *out, size_t n)
-{
-	char key[64];
-	const char *p = reply;
-
-	snprintf(key, sizeof key, "\r\n%s: %s", name, prefix);
-	if (!(p = strstr(reply, key)))
-		return -1;
-	p += strlen(key) - strlen(prefix);
-	snprintf(out, n, "%.*s", (int)strcspn(p, ";\r"), p);
-	return 0;
-}
-
-/* The body of the last reply. */
-static const char *body(void)
-{
-	const char *b = strstr(reply, "\r\n\r\n");
-
-	return b ? b + 4 : "";
-}
-
-/* The value="..." of the input named NAME in the last reply. */
-static int form_value(const char *name, char *out, size_t n)
-{
-	char key[80];
-	const char *p;
-
-	snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
-	if (!(p = strstr(reply, key)))
-		return -1;
-	p += strlen(key);
-	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
-	return 0;
-}
-
-/* Sign USER in through the form; COOKIE gets "custodian_session=..." and CSRF the form token. */
-static int sign_in(const char *user, char *cookie, size_t n, char *csrf, size_t ncsrf)
-{
-	char pre_cookie[128], pre[64], bodytext[256], hdr[160];
-
-	if (get_as(NULL, "/sign-in") != 200 ||
-	    header_value("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie) ||
-	    form_value("pre", pre, sizeof pre))
-		return -1;
-	snprintf(bodytext, sizeof bodytext, "pre=%s&username=%s&password=%s", pre, user, PW);
-	for (char *c = bodytext; *c; c++)
-		if (*c == ' ')
-			*c = '+';
-	snprintf(hdr, sizeof hdr, "%s", pre_cookie);
-	if (post_as(hdr, "/sign-in", bodytext) != 303 ||
-	    header_value("Set-Cookie", "custodian_session=", cookie, n))
-		return -1;
-	if (get_as(cookie, "/providers") != 200 || form_value("csrf", csrf, ncsrf))
-		return -1;
-	return 0;
-}
 
 /* ---- the world: organisations, relationships, users, figures ---- */
 
@@ -300,14 +165,14 @@ static void every_route_for_every_role(void)
 
 			if (strcmp(table[i].method, "POST") == 0) {
 				snprintf(form, sizeof form, "csrf=%s", r == R_PUBLIC ? "" : csrf[r]);
-				got = post_as(c, table[i].path, form);
+				got = http_post(c, table[i].path, form);
 			} else if (strcmp(table[i].method, "GET") == 0) {
-				got = get_as(c, table[i].path);
+				got = http_get(c, table[i].path);
 			} else {
 				snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: x\r\nConnection: "
 					 "close\r\n%s%s%s\r\n", table[i].method, table[i].path,
 					 c ? "Cookie: " : "", c ? c : "", c ? "\r\n" : "");
-				got = exchange(req);
+				got = http_exchange(req);
 			}
 			if (got != table[i].status[r])
 				test_fail(__FILE__, __LINE__, "%s %s as %s: %d, expected %d",
@@ -322,54 +187,54 @@ static void denied_looks_like_missing(void)
 {
 	static char denied[1 << 16];
 
-	CHECK_INT(get_as(cookie[R_COMM], "/org/RCC"), 404);
-	snprintf(denied, sizeof denied, "%s", body());
-	CHECK_INT(get_as(cookie[R_COMM], "/org/NOPE"), 404);
-	CHECK_STR(body(), denied);
-	CHECK_INT(get_as(cookie[R_COMM], "/api/v1/org/RCC"), 404);
-	snprintf(denied, sizeof denied, "%s", body());
-	CHECK_INT(get_as(cookie[R_COMM], "/api/v1/org/NOPE"), 404);
-	CHECK_STR(body(), denied);
-	CHECK_CONTAINS(reply, "Content-Type: application/problem+json");
-	CHECK_CONTAINS(body(), "\"status\":404");
+	CHECK_INT(http_get(cookie[R_COMM], "/org/RCC"), 404);
+	snprintf(denied, sizeof denied, "%s", http_body());
+	CHECK_INT(http_get(cookie[R_COMM], "/org/NOPE"), 404);
+	CHECK_STR(http_body(), denied);
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/org/RCC"), 404);
+	snprintf(denied, sizeof denied, "%s", http_body());
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/org/NOPE"), 404);
+	CHECK_STR(http_body(), denied);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+	CHECK_CONTAINS(http_body(), "\"status\":404");
 }
 
 static void each_role_sees_its_own_providers(void)
 {
-	CHECK_INT(get_as(cookie[R_COMM], "/providers"), 200);
-	CHECK_CONTAINS(body(), "Alpha Hospitals");
-	CHECK_CONTAINS(body(), "Beta Hospitals");
-	CHECK(strstr(body(), "Gamma") == NULL);
-	CHECK_INT(get_as(cookie[R_PROV], "/api/v1/providers"), 200);
-	CHECK_STR(body(), "{\"providers\":[{\"code\":\"RAA\",\"name\":\"Alpha Hospitals NHS "
+	CHECK_INT(http_get(cookie[R_COMM], "/providers"), 200);
+	CHECK_CONTAINS(http_body(), "Alpha Hospitals");
+	CHECK_CONTAINS(http_body(), "Beta Hospitals");
+	CHECK(strstr(http_body(), "Gamma") == NULL);
+	CHECK_INT(http_get(cookie[R_PROV], "/api/v1/providers"), 200);
+	CHECK_STR(http_body(), "{\"providers\":[{\"code\":\"RAA\",\"name\":\"Alpha Hospitals NHS "
 			  "Trust\",\"postcode\":\"\"}]}");
 	/* The regulator sees RCC's special cause on the home page. */
-	CHECK_INT(get_as(cookie[R_REG], "/"), 200);
-	CHECK_CONTAINS(body(), "Needs attention");
-	CHECK_CONTAINS(body(), "beyond the limits");
-	CHECK_CONTAINS(body(), "Dec 2024");
+	CHECK_INT(http_get(cookie[R_REG], "/"), 200);
+	CHECK_CONTAINS(http_body(), "Needs attention");
+	CHECK_CONTAINS(http_body(), "beyond the limits");
+	CHECK_CONTAINS(http_body(), "Dec 2024");
 }
 
 static void markup_and_sql_in_names_are_inert(void)
 {
-	CHECK_INT(get_as(cookie[R_REG], "/providers"), 200);
-	CHECK_CONTAINS(body(), "Gamma &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot; "
+	CHECK_INT(http_get(cookie[R_REG], "/providers"), 200);
+	CHECK_CONTAINS(http_body(), "Gamma &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot; "
 			       "Robert&#39;); DROP TABLE org;--");
-	CHECK(strstr(body(), "<script>") == NULL);
+	CHECK(strstr(http_body(), "<script>") == NULL);
 	/* The organisations table survived, and the name is stored exactly as given. */
-	CHECK_INT(get_as(cookie[R_REG], "/api/v1/org/RCC"), 200);
-	CHECK_CONTAINS(body(), "Robert'); DROP TABLE org;--");
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/org/RCC"), 200);
+	CHECK_CONTAINS(http_body(), "Robert'); DROP TABLE org;--");
 }
 
 static void security_headers_on_every_page(void)
 {
-	CHECK_INT(get_as(NULL, "/"), 200);
-	CHECK_CONTAINS(reply, "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-");
-	CHECK_CONTAINS(reply, "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
-	CHECK_CONTAINS(reply, "X-Content-Type-Options: nosniff");
-	CHECK_CONTAINS(reply, "Referrer-Policy: same-origin");
-	CHECK_CONTAINS(reply, "Cache-Control: no-store");
-	CHECK(strstr(reply, "Strict-Transport-Security") == NULL); /* not on TLS here */
+	CHECK_INT(http_get(NULL, "/"), 200);
+	CHECK_CONTAINS(http_reply, "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-");
+	CHECK_CONTAINS(http_reply, "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+	CHECK_CONTAINS(http_reply, "X-Content-Type-Options: nosniff");
+	CHECK_CONTAINS(http_reply, "Referrer-Policy: same-origin");
+	CHECK_CONTAINS(http_reply, "Cache-Control: no-store");
+	CHECK(strstr(http_reply, "Strict-Transport-Security") == NULL); /* not on TLS here */
 }
 
 static void forms_need_the_right_token(void)
@@ -377,81 +242,81 @@ static void forms_need_the_right_token(void)
 	char bodytext[256];
 
 	/* Missing, wrong, and another session's token: refused, nothing changed. */
-	CHECK_INT(post_as(cookie[R_ADMIN], "/admin/relationships", "commissioner=QAA&provider=RCC"),
+	CHECK_INT(http_post(cookie[R_ADMIN], "/admin/relationships", "commissioner=QAA&provider=RCC"),
 		  403);
-	CHECK_INT(post_as(cookie[R_ADMIN], "/admin/relationships",
+	CHECK_INT(http_post(cookie[R_ADMIN], "/admin/relationships",
 			  "csrf=AAAA&commissioner=QAA&provider=RCC"), 403);
 	snprintf(bodytext, sizeof bodytext, "csrf=%s&commissioner=QAA&provider=RCC", csrf[R_REG]);
-	CHECK_INT(post_as(cookie[R_ADMIN], "/admin/relationships", bodytext), 403);
-	CHECK_INT(get_as(cookie[R_COMM], "/org/RCC"), 404); /* still not commissioned */
+	CHECK_INT(http_post(cookie[R_ADMIN], "/admin/relationships", bodytext), 403);
+	CHECK_INT(http_get(cookie[R_COMM], "/org/RCC"), 404); /* still not commissioned */
 	/* With the right token it lands, and the commissioner now sees RCC. */
 	snprintf(bodytext, sizeof bodytext, "csrf=%s&commissioner=QAA&provider=RCC", csrf[R_ADMIN]);
-	CHECK_INT(post_as(cookie[R_ADMIN], "/admin/relationships", bodytext), 303);
-	CHECK_INT(get_as(cookie[R_COMM], "/org/RCC"), 200);
+	CHECK_INT(http_post(cookie[R_ADMIN], "/admin/relationships", bodytext), 303);
+	CHECK_INT(http_get(cookie[R_COMM], "/org/RCC"), 200);
 	/* A form that fails keeps what was typed and says why, in the error summary. */
 	snprintf(bodytext, sizeof bodytext, "csrf=%s&commissioner=QAA&provider=<b>NOPE", csrf[R_ADMIN]);
-	CHECK_INT(post_as(cookie[R_ADMIN], "/admin/relationships", bodytext), 400);
-	CHECK_CONTAINS(body(), "nhsuk-error-summary");
-	CHECK_CONTAINS(body(), "value=\"&lt;b&gt;NOPE\"");
+	CHECK_INT(http_post(cookie[R_ADMIN], "/admin/relationships", bodytext), 400);
+	CHECK_CONTAINS(http_body(), "nhsuk-error-summary");
+	CHECK_CONTAINS(http_body(), "value=\"&lt;b&gt;NOPE\"");
 	/* The sign-in form's own check: without its cookie, no sign-in. */
-	CHECK_INT(post_as(NULL, "/sign-in", "pre=x&username=ada&password=whatever+it+is"), 403);
+	CHECK_INT(http_post(NULL, "/sign-in", "pre=x&username=ada&password=whatever+it+is"), 403);
 }
 
 static void signin_failures_say_the_same_thing(void)
 {
 	char pre_cookie[128], pre[64], bodytext[256], known[4096];
 
-	CHECK_INT(get_as(NULL, "/sign-in"), 200);
-	header_value("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie);
-	form_value("pre", pre, sizeof pre);
+	CHECK_INT(http_get(NULL, "/sign-in"), 200);
+	http_header("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie);
+	http_form_value("pre", pre, sizeof pre);
 	snprintf(bodytext, sizeof bodytext, "pre=%s&username=reg&password=wrong+password+here", pre);
-	CHECK_INT(post_as(pre_cookie, "/sign-in", bodytext), 401);
-	CHECK_CONTAINS(body(), "nhsuk-error-summary");
-	snprintf(known, sizeof known, "%s", strstr(body(), "nhsuk-error-summary"));
+	CHECK_INT(http_post(pre_cookie, "/sign-in", bodytext), 401);
+	CHECK_CONTAINS(http_body(), "nhsuk-error-summary");
+	snprintf(known, sizeof known, "%s", strstr(http_body(), "nhsuk-error-summary"));
 	*strstr(known, "</ul>") = '\0';
-	CHECK_INT(get_as(NULL, "/sign-in"), 200);
-	header_value("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie);
-	form_value("pre", pre, sizeof pre);
+	CHECK_INT(http_get(NULL, "/sign-in"), 200);
+	http_header("Set-Cookie", "custodian_signin=", pre_cookie, sizeof pre_cookie);
+	http_form_value("pre", pre, sizeof pre);
 	snprintf(bodytext, sizeof bodytext, "pre=%s&username=nobody&password=wrong+password+here",
 		 pre);
-	CHECK_INT(post_as(pre_cookie, "/sign-in", bodytext), 401);
-	CHECK(strstr(body(), known) != NULL);
+	CHECK_INT(http_post(pre_cookie, "/sign-in", bodytext), 401);
+	CHECK(strstr(http_body(), known) != NULL);
 }
 
 static void session_ends_at_sign_out(void)
 {
 	char c[128], t[64], bodytext[128];
 
-	CHECK_INT(sign_in("cam", c, sizeof c, t, sizeof t), 0);
-	CHECK_INT(get_as(c, "/providers"), 200);
+	CHECK_INT(http_sign_in("cam", c, sizeof c, t, sizeof t), 0);
+	CHECK_INT(http_get(c, "/providers"), 200);
 	snprintf(bodytext, sizeof bodytext, "csrf=%s", t);
-	CHECK_INT(post_as(c, "/sign-out", bodytext), 303);
-	CHECK_CONTAINS(reply, "Set-Cookie: custodian_session=; ");
+	CHECK_INT(http_post(c, "/sign-out", bodytext), 303);
+	CHECK_CONTAINS(http_reply, "Set-Cookie: custodian_session=; ");
 	/* The same token, replayed: the server has ended the session. */
-	CHECK_INT(get_as(c, "/providers"), 303);
-	CHECK_INT(get_as(c, "/api/v1/providers"), 401);
+	CHECK_INT(http_get(c, "/providers"), 303);
+	CHECK_INT(http_get(c, "/api/v1/providers"), 401);
 	/* Sign-in gives a new token each time. */
 	{
 		char c2[128], t2[64];
 
-		CHECK_INT(sign_in("cam", c2, sizeof c2, t2, sizeof t2), 0);
+		CHECK_INT(http_sign_in("cam", c2, sizeof c2, t2, sizeof t2), 0);
 		CHECK(strcmp(c, c2) != 0);
 	}
 }
 
 static void no_path_escapes_the_asset_folders(void)
 {
-	CHECK_INT(get_as(NULL, "/assets/nhsuk-frontend-10.6.1.min.css"), 200);
-	CHECK_CONTAINS(reply, "Content-Type: text/css");
-	CHECK_INT(get_as(NULL, "/assets/app/app.css"), 200);
-	CHECK_INT(get_as(NULL, "/assets/../../etc/passwd"), 404);
-	CHECK(strstr(reply, "root:") == NULL);
-	CHECK_INT(get_as(NULL, "/assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"), 404);
-	CHECK(strstr(reply, "root:") == NULL);
-	CHECK_INT(get_as(NULL, "/assets/..%2f..%2f..%2fCMakeLists.txt"), 404);
-	CHECK_INT(get_as(NULL, "/assets/app/../../CMakeLists.txt"), 404);
-	CHECK_INT(get_as(NULL, "/assets/app/%00.css"), 404);
-	CHECK_INT(get_as(NULL, "/org/%2e%2e"), 404);
+	CHECK_INT(http_get(NULL, "/assets/nhsuk-frontend-10.6.1.min.css"), 200);
+	CHECK_CONTAINS(http_reply, "Content-Type: text/css");
+	CHECK_INT(http_get(NULL, "/assets/app/app.css"), 200);
+	CHECK_INT(http_get(NULL, "/assets/../../etc/passwd"), 404);
+	CHECK(strstr(http_reply, "root:") == NULL);
+	CHECK_INT(http_get(NULL, "/assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"), 404);
+	CHECK(strstr(http_reply, "root:") == NULL);
+	CHECK_INT(http_get(NULL, "/assets/..%2f..%2f..%2fCMakeLists.txt"), 404);
+	CHECK_INT(http_get(NULL, "/assets/app/../../CMakeLists.txt"), 404);
+	CHECK_INT(http_get(NULL, "/assets/app/%00.css"), 404);
+	CHECK_INT(http_get(NULL, "/org/%2e%2e"), 404);
 }
 
 static void huge_and_malformed_bodies(void)
@@ -464,26 +329,26 @@ static void huge_and_malformed_bodies(void)
 		     "POST /imports HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nContent-Type: "
 		     "multipart/form-data; boundary=XX\r\nContent-Length: 1073741824\r\n\r\n",
 		     cookie[R_ADMIN]);
-	CHECK_INT(exchange_from(NULL, req, (size_t)n), 413);
+	CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 413);
 	/* A form past the body limit. */
 	n = snprintf(req, sizeof req,
 		     "POST /admin/users HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nContent-Type: "
 		     "application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n",
 		     cookie[R_ADMIN], CU_MAX_BODY_BYTES + 1);
-	CHECK_INT(exchange_from(NULL, req, (size_t)n), 413);
+	CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 413);
 	/* Not a form at all. */
 	n = snprintf(req, sizeof req,
 		     "POST /admin/users HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nContent-Type: "
 		     "application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
 		     cookie[R_ADMIN]);
-	CHECK_INT(exchange_from(NULL, req, (size_t)n), 415);
+	CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 415);
 	/* Multipart that never finds its boundary: no import, a clear refusal. */
 	n = snprintf(req, sizeof req,
 		     "POST /imports HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nContent-Type: "
 		     "multipart/form-data; boundary=XX\r\nContent-Length: 17\r\nConnection: "
 		     "close\r\n\r\n--YY\r\ngarbage\r\n\r\n",
 		     cookie[R_ADMIN]);
-	n = exchange_from(NULL, req, (size_t)n);
+	n = http_exchange_from(NULL, req, (size_t)n);
 	if (n < 400)
 		test_fail(__FILE__, __LINE__, "malformed multipart: %d", n);
 }
@@ -515,28 +380,28 @@ static void upload_reports_located_errors(void)
 			     "%d\r\n\r\n%s",
 			     cookie[R_COMM], m, mp);
 		if (k == 0) {
-			CHECK_INT(exchange_from(NULL, req, (size_t)n), 422);
-			CHECK_CONTAINS(body(), "The file was not imported");
-			CHECK_CONTAINS(body(), "return &lt;1&gt;.csv:2: column &quot;period&quot;");
+			CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 422);
+			CHECK_CONTAINS(http_body(), "The file was not imported");
+			CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv:2: column &quot;period&quot;");
 		} else {
-			CHECK_INT(exchange_from(NULL, req, (size_t)n), 200);
-			CHECK_CONTAINS(body(), "The file was imported");
+			CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 200);
+			CHECK_CONTAINS(http_body(), "The file was imported");
 		}
 	}
-	CHECK_INT(get_as(cookie[R_COMM], "/imports"), 200);
-	CHECK_CONTAINS(body(), "return &lt;1&gt;.csv");
+	CHECK_INT(http_get(cookie[R_COMM], "/imports"), 200);
+	CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv");
 }
 
 /* The home page is kept between requests but follows the data: after the upload above (Jan
  * 2025 for RAA, 5 of 10 against about 10%), the regulator's page shows the new concern. */
 static void home_follows_new_data(void)
 {
-	CHECK_INT(get_as(cookie[R_REG], "/"), 200);
-	CHECK_CONTAINS(body(), "since Jan 2025");
-	CHECK_INT(get_as(cookie[R_COMM], "/"), 200); /* another role's page, kept apart */
-	CHECK_CONTAINS(body(), "since Jan 2025");
-	CHECK_INT(get_as(cookie[R_PROV2], "/"), 200); /* RCC's staff do not see RAA */
-	CHECK(strstr(body(), "since Jan 2025") == NULL);
+	CHECK_INT(http_get(cookie[R_REG], "/"), 200);
+	CHECK_CONTAINS(http_body(), "since Jan 2025");
+	CHECK_INT(http_get(cookie[R_COMM], "/"), 200); /* another role's page, kept apart */
+	CHECK_CONTAINS(http_body(), "since Jan 2025");
+	CHECK_INT(http_get(cookie[R_PROV2], "/"), 200); /* RCC's staff do not see RAA */
+	CHECK(strstr(http_body(), "since Jan 2025") == NULL);
 }
 
 /* A thousand idle connections from one address do not keep out a user at another. */
@@ -547,10 +412,10 @@ static void idle_connections_do_not_starve_users(void)
 	int n;
 
 	for (int i = 0; i < 1000; i++)
-		if ((fds[i] = connect_from("127.0.0.1")) >= 0)
+		if ((fds[i] = http_connect_from("127.0.0.1")) >= 0)
 			opened++;
 	n = snprintf(req, sizeof req, "GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	CHECK_INT(exchange_from("127.0.0.2", req, (size_t)n), 200);
+	CHECK_INT(http_exchange_from("127.0.0.2", req, (size_t)n), 200);
 	for (int i = 0; i < 1000; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -576,51 +441,51 @@ static void rebasing_splits_the_limits(void)
 	usleep(2000);
 	snprintf(bodytext, sizeof bodytext, "csrf=%s&period=2024-07-01&reason=New+triage+%%3Cb%%3Epathway",
 		 csrf[R_COMM]);
-	CHECK_INT(post_as(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 303);
-	CHECK_INT(get_as(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1"), 200);
-	CHECK_CONTAINS(body(), "New limits from Jul 2024: New triage &lt;b&gt;pathway");
-	CHECK_CONTAINS(body(), "app-chart-break");
+	CHECK_INT(http_post(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 303);
+	CHECK_INT(http_get(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1"), 200);
+	CHECK_CONTAINS(http_body(), "New limits from Jul 2024: New triage &lt;b&gt;pathway");
+	CHECK_CONTAINS(http_body(), "app-chart-break");
 	/* The same period again: refused, the form keeps the reason typed. */
-	CHECK_INT(post_as(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 400);
-	CHECK_CONTAINS(body(), "already starts new limits at 2024-07-01");
+	CHECK_INT(http_post(cookie[R_COMM], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 400);
+	CHECK_CONTAINS(http_body(), "already starts new limits at 2024-07-01");
 	/* Two segments: June and July have different means. */
-	CHECK_INT(get_as(cookie[R_COMM], "/api/v1/org/RAA/indicator/AE_4HR_BREACH_T1"), 200);
-	p = strstr(body(), "\"period\":\"Jun 2024\"");
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/org/RAA/indicator/AE_4HR_BREACH_T1"), 200);
+	p = strstr(http_body(), "\"period\":\"Jun 2024\"");
 	if (p && (p = strstr(p, "\"mean\":")))
 		m1 = atof(p + 7);
-	p = strstr(body(), "\"period\":\"Jul 2024\"");
+	p = strstr(http_body(), "\"period\":\"Jul 2024\"");
 	if (p && (p = strstr(p, "\"mean\":")))
 		m2 = atof(p + 7);
 	CHECK(m1 > 0 && m2 > 0 && m1 != m2);
 	/* As known on a date before it was recorded, the chart had one set of limits. */
 	snprintf(url, sizeof url, "/org/RAA/indicator/AE_4HR_BREACH_T1?as_of=%s", before);
-	CHECK_INT(get_as(cookie[R_COMM], url), 200);
-	CHECK_CONTAINS(body(), "app-chart-xmr"); /* the figures were known then */
-	CHECK_CONTAINS(body(), "has not been rebased");
-	CHECK(strstr(body(), "app-chart-break") == NULL);
+	CHECK_INT(http_get(cookie[R_COMM], url), 200);
+	CHECK_CONTAINS(http_body(), "app-chart-xmr"); /* the figures were known then */
+	CHECK_CONTAINS(http_body(), "has not been rebased");
+	CHECK(strstr(http_body(), "app-chart-break") == NULL);
 	/* Another provider's chart cannot be rebased by a provider. */
 	snprintf(bodytext, sizeof bodytext, "csrf=%s&period=2024-07-01&reason=x", csrf[R_PROV2]);
-	CHECK_INT(post_as(cookie[R_PROV2], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 404);
+	CHECK_INT(http_post(cookie[R_PROV2], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 404);
 }
 
 /* The chart's data downloads as CSV (one row per period, the chart's columns) and as an Excel
  * workbook (a zip container), each named for the provider and indicator. */
 static void downloads_are_csv_and_xlsx(void)
 {
-	CHECK_INT(get_as(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.csv"), 200);
-	CHECK_CONTAINS(reply, "Content-Type: text/csv; charset=utf-8");
-	CHECK_CONTAINS(reply, "Content-Disposition: attachment; filename=\"RCC-AE_4HR_BREACH_T1.csv\"");
-	CHECK_CONTAINS(body(), "organisation,indicator,period_start,period,numerator,denominator,value,"
+	CHECK_INT(http_get(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.csv"), 200);
+	CHECK_CONTAINS(http_reply, "Content-Type: text/csv; charset=utf-8");
+	CHECK_CONTAINS(http_reply, "Content-Disposition: attachment; filename=\"RCC-AE_4HR_BREACH_T1.csv\"");
+	CHECK_CONTAINS(http_body(), "organisation,indicator,period_start,period,numerator,denominator,value,"
 			       "mean,lower_limit,upper_limit,variation,rules,revision,recorded_at\n");
 	/* December 2024 (m = 11, p = 2 in setup): 100 + (77 + 6) % 11 + 300 = 406 of 1000, the
 	 * special cause built into the test data; 0.406 written with 17 significant digits. */
-	CHECK_CONTAINS(body(), "RCC,AE_4HR_BREACH_T1,2024-12-01,Dec 2024,406,1000,0.40600000000000003,");
-	CHECK_CONTAINS(body(), "special cause concern,beyond the limits");
-	CHECK_INT(get_as(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.xlsx"), 200);
-	CHECK_CONTAINS(reply, "Content-Type: application/vnd.openxmlformats-officedocument."
+	CHECK_CONTAINS(http_body(), "RCC,AE_4HR_BREACH_T1,2024-12-01,Dec 2024,406,1000,0.40600000000000003,");
+	CHECK_CONTAINS(http_body(), "special cause concern,beyond the limits");
+	CHECK_INT(http_get(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.xlsx"), 200);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/vnd.openxmlformats-officedocument."
 			      "spreadsheetml.sheet");
-	CHECK(memcmp(body(), "PK\x03\x04", 4) == 0);
-	CHECK_INT(get_as(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.pdf"), 404);
+	CHECK(memcmp(http_body(), "PK\x03\x04", 4) == 0);
+	CHECK_INT(http_get(cookie[R_REG], "/org/RCC/indicator/AE_4HR_BREACH_T1.pdf"), 404);
 }
 
 /* Lists sort by the column asked for; an out-of-range page is the first page. */
@@ -628,18 +493,18 @@ static void lists_sort_and_page(void)
 {
 	const char *a, *b;
 
-	CHECK_INT(get_as(cookie[R_ADMIN], "/admin/organisations?sort=code"), 200);
-	a = strstr(body(), ">QAA<");
-	b = strstr(body(), ">RAA<");
+	CHECK_INT(http_get(cookie[R_ADMIN], "/admin/organisations?sort=code"), 200);
+	a = strstr(http_body(), ">QAA<");
+	b = strstr(http_body(), ">RAA<");
 	CHECK(a && b && a < b);
-	CHECK_CONTAINS(body(), "aria-sort=\"ascending\"><a href=\"/admin/organisations?sort=code\"");
-	CHECK_INT(get_as(cookie[R_ADMIN], "/admin/organisations?sort=name&page=99"), 200);
-	a = strstr(body(), ">Alpha Commissioning Board<");
-	b = strstr(body(), ">Oversight Team<");
+	CHECK_CONTAINS(http_body(), "aria-sort=\"ascending\"><a href=\"/admin/organisations?sort=code\"");
+	CHECK_INT(http_get(cookie[R_ADMIN], "/admin/organisations?sort=name&page=99"), 200);
+	a = strstr(http_body(), ">Alpha Commissioning Board<");
+	b = strstr(http_body(), ">Oversight Team<");
 	CHECK(a && b && a < b);
-	CHECK_INT(get_as(cookie[R_REG], "/providers?sort=code&page=-1"), 200);
-	a = strstr(body(), ">RAA<");
-	b = strstr(body(), ">RCC<");
+	CHECK_INT(http_get(cookie[R_REG], "/providers?sort=code&page=-1"), 200);
+	a = strstr(http_body(), ">RAA<");
+	b = strstr(http_body(), ">RCC<");
 	CHECK(a && b && a < b);
 }
 
@@ -674,10 +539,11 @@ int main(void)
 		fprintf(stderr, "web_start: %s\n", err.msg);
 		return 2;
 	}
-	port = web_port(w);
+	http_port = web_port(w);
+	http_password = PW;
 	for (int r = 1; r < NROLE; r++)
-		if (sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
-			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], reply);
+		if (http_sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
+			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], http_reply);
 			return 2;
 		}
 	RUN(every_route_for_every_role);
