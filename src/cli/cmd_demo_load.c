@@ -52,7 +52,7 @@ static int keep_with_data(void *arg, const struct store_org *o)
 	if (o->kind != MODEL_ORG_PROVIDER || !o->postcode[0])
 		return 0;
 	cu_err_clear(&err);
-	if (store_obs_latest(w->s, w->a, o->id, NULL, count_obs, &n, &err) || n == 0)
+	if (store_obs_latest(w->s, w->a, o->id, 0, NULL, count_obs, &n, &err) || n == 0)
 		return 0;
 	w->code = xgrow(w->code, w->n, &w->cap, sizeof *w->code);
 	snprintf(w->code[w->n++], sizeof w->code[0], "%s", o->code);

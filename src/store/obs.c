@@ -14,6 +14,7 @@ enum {
 	STMT_SERIES,
 	STMT_SERIES_ALL,
 	STMT_LATEST,
+	STMT_LATEST_ONE,
 	STMT_REVISIONS,
 	STMT_COUNT,
 	STMT__MAX
@@ -24,12 +25,11 @@ enum {
 	" o.status, o.numerator, o.denominator, o.value, o.revision, o.recorded_at, g.code," \
 	" i.code"
 #define OBS_JOIN " JOIN org g ON g.id = o.org_id JOIN indicator i ON i.id = o.indicator_id"
-/* The latest revision of o's period recorded at or before ?3. */
-#define CURRENT_AS_OF                                                                   \
-	" o.revision = (SELECT max(p.revision) FROM observation p WHERE p.org_id = o.org_id" \
-	" AND p.indicator_id = o.indicator_id AND p.period_start = o.period_start"           \
-	" AND p.recorded_at <= ?3)"
-
+/*
+ * Series reads return every revision recorded at or before ?3 in the key's order (period, then
+ * revision) and keep only the last of each period while stepping (current_rows below): the same
+ * rows as "revision = max(revision recorded by then)" without a subquery per row.
+ */
 static const char *const sql[STMT__MAX] = {
 	[STMT_PAIR_EXISTS] = "SELECT EXISTS (SELECT 1 FROM observation"
 			     " WHERE org_id = ? AND indicator_id = ?)",
@@ -41,16 +41,19 @@ static const char *const sql[STMT__MAX] = {
 			" import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_SERIES] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
 			" WHERE o.org_id = ?1 AND o.indicator_id = ?2 AND o.recorded_at <= ?3"
-			" AND" CURRENT_AS_OF " ORDER BY o.period_start",
+			" ORDER BY o.org_id, o.indicator_id, o.period_start, o.revision",
 	[STMT_SERIES_ALL] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
 			    " WHERE o.org_id = ?1 AND o.recorded_at <= ?3"
-			    " AND" CURRENT_AS_OF " ORDER BY o.indicator_id, o.period_start",
+			    " ORDER BY o.org_id, o.indicator_id, o.period_start, o.revision",
+	/* Backwards along the key: each indicator's latest period and revision come first. */
 	[STMT_LATEST] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
 			" WHERE o.org_id = ?1 AND o.recorded_at <= ?3"
-			" AND o.period_start = (SELECT max(q.period_start) FROM observation q"
-			"   WHERE q.org_id = o.org_id AND q.indicator_id = o.indicator_id"
-			"   AND q.recorded_at <= ?3)"
-			" AND" CURRENT_AS_OF " ORDER BY i.code",
+			" ORDER BY o.org_id DESC, o.indicator_id DESC, o.period_start DESC,"
+			" o.revision DESC",
+	[STMT_LATEST_ONE] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
+			    " WHERE o.org_id = ?1 AND o.indicator_id = ?2 AND o.recorded_at <= ?3"
+			    " ORDER BY o.org_id DESC, o.indicator_id DESC, o.period_start DESC,"
+			    " o.revision DESC LIMIT 1",
 	[STMT_REVISIONS] = "SELECT " OBS_COLS " FROM observation o" OBS_JOIN
 			   " WHERE o.org_id = ? AND o.indicator_id = ? AND o.period_start = ?"
 			   " ORDER BY o.revision",
@@ -182,21 +185,53 @@ static void read_row(sqlite3_stmt *st, struct store_obs *o)
 	store_col_text(st, 13, o->indicator_code, sizeof o->indicator_code);
 }
 
-/* Step ST to the end, handing each row to CB. */
-static int each_row(struct store *s, sqlite3_stmt *st,
+/* Which rows of a statement each_row hands on. */
+enum keep {
+	KEEP_ALL,	 /* every row */
+	KEEP_LAST_OF_PERIOD, /* rows by period, then revision: the last of each period */
+	KEEP_FIRST_OF_INDICATOR, /* rows by indicator: the first of each */
+};
+
+static bool same_period(const struct store_obs *x, const struct store_obs *y)
+{
+	return x->indicator_id == y->indicator_id && strcmp(x->period_start, y->period_start) == 0;
+}
+
+/* Step ST to the end, handing the rows KEEP chooses to CB; a non-zero return from CB stops. */
+static int each_row(struct store *s, sqlite3_stmt *st, enum keep keep,
 		    int (*cb)(void *arg, const struct store_obs *o), void *arg, struct cu_err *err)
 {
-	struct store_obs o;
+	struct store_obs row, prev;
+	bool held = false;
 	int rc;
 
 	while ((rc = store_step(s, st, "reading observations", err)) == 1) {
-		read_row(st, &o);
-		if (cb(arg, &o)) {
-			sqlite3_reset(st);
-			return 0;
+		read_row(st, &row);
+		if (keep == KEEP_LAST_OF_PERIOD) {
+			/* Hold each row until the next shows whether it was its period's last. */
+			bool emit = held && !same_period(&prev, &row);
+
+			if (emit && cb(arg, &prev))
+				goto stop;
+			prev = row;
+			held = true;
+			continue;
 		}
+		if (keep == KEEP_FIRST_OF_INDICATOR) {
+			if (held && prev.indicator_id == row.indicator_id)
+				continue;
+			prev.indicator_id = row.indicator_id;
+			held = true;
+		}
+		if (cb(arg, &row))
+			goto stop;
 	}
+	if (rc == 0 && keep == KEEP_LAST_OF_PERIOD && held)
+		cb(arg, &prev);
 	return rc;
+stop:
+	sqlite3_reset(st);
+	return 0;
 }
 
 int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
@@ -215,23 +250,26 @@ int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
 	if (indicator_id)
 		sqlite3_bind_int64(st, 2, indicator_id);
 	sqlite3_bind_text(st, 3, store_as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
-	return each_row(s, st, cb, arg, err);
+	return each_row(s, st, KEEP_LAST_OF_PERIOD, cb, arg, err);
 }
 
 int store_obs_latest(struct store *s, const struct cu_actor *a, int64_t org_id,
-		     const char *as_of, int (*cb)(void *arg, const struct store_obs *o), void *arg,
-		     struct cu_err *err)
+		     int64_t indicator_id, const char *as_of,
+		     int (*cb)(void *arg, const struct store_obs *o), void *arg, struct cu_err *err)
 {
 	sqlite3_stmt *st;
 	char buf[32];
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
 		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LATEST, err)))
+	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX,
+			      indicator_id ? STMT_LATEST_ONE : STMT_LATEST, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
+	if (indicator_id)
+		sqlite3_bind_int64(st, 2, indicator_id);
 	sqlite3_bind_text(st, 3, store_as_of_bound(as_of, buf), -1, SQLITE_TRANSIENT);
-	return each_row(s, st, cb, arg, err);
+	return each_row(s, st, KEEP_FIRST_OF_INDICATOR, cb, arg, err);
 }
 
 int store_obs_revisions(struct store *s, const struct cu_actor *a, int64_t org_id,
@@ -248,7 +286,7 @@ int store_obs_revisions(struct store *s, const struct cu_actor *a, int64_t org_i
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, indicator_id);
 	sqlite3_bind_text(st, 3, period_start, -1, SQLITE_STATIC);
-	return each_row(s, st, cb, arg, err);
+	return each_row(s, st, KEEP_ALL, cb, arg, err);
 }
 
 int store_obs_count(struct store *s, const struct cu_actor *a, int64_t *rows, int64_t *current,

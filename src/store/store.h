@@ -300,12 +300,13 @@ int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
 		     int64_t indicator_id, const char *as_of,
 		     int (*cb)(void *arg, const struct store_obs *o), void *arg, struct cu_err *err);
 /*
- * For one organisation, the latest period of every indicator it has data for, as known at
- * AS_OF, with the figures of that period's current revision; by indicator code.
+ * For one organisation, the latest period of every indicator it has data for (or of
+ * INDICATOR_ID alone when not 0), as known at AS_OF, with the figures of that period's latest
+ * revision recorded by then; by indicator id, highest first.
  */
 int store_obs_latest(struct store *s, const struct cu_actor *a, int64_t org_id,
-		     const char *as_of, int (*cb)(void *arg, const struct store_obs *o), void *arg,
-		     struct cu_err *err);
+		     int64_t indicator_id, const char *as_of,
+		     int (*cb)(void *arg, const struct store_obs *o), void *arg, struct cu_err *err);
 /* Every revision of one period, oldest first (the "what changed" view). */
 int store_obs_revisions(struct store *s, const struct cu_actor *a, int64_t org_id,
 			int64_t indicator_id, const char *period_start,

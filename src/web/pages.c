@@ -899,11 +899,10 @@ void page_funnel(struct page *pg)
 	for (size_t i = 0; i < orgs.n; i++) {
 		struct obs_vec l = { 0 };
 
-		if (store_obs_latest(pg->s, &pg->actor, orgs.o[i].id, NULL, obs_vec_keep, &l, &err) ==
-		    0) {
+		if (store_obs_latest(pg->s, &pg->actor, orgs.o[i].id, ind.id, NULL, obs_vec_keep, &l,
+				     &err) == 0) {
 			for (size_t k = 0; k < l.n; k++)
-				if (strcmp(l.o[k].indicator_code, ind.code) == 0 &&
-				    l.o[k].status == MODEL_OBS_OK && l.o[k].has_numerator &&
+				if (l.o[k].status == MODEL_OBS_OK && l.o[k].has_numerator &&
 				    l.o[k].has_denominator && l.o[k].denominator > 0)
 					ob[i] = l.o[k];
 		}

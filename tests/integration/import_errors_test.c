@@ -334,6 +334,98 @@ static void import_resubmission_is_a_revision(void)
 	CHECK_INT(v.n, 2);
 }
 
+struct rows {
+	int n, stop_at;
+	char key[8][128];
+};
+
+static int collect_key(void *arg, const struct store_obs *ob)
+{
+	struct rows *r = arg;
+
+	if (r->n < 8)
+		snprintf(r->key[r->n], sizeof r->key[0], "%s %.7s r%d %g", ob->indicator_code,
+			 ob->period_start, ob->revision,
+			 ob->has_numerator ? ob->numerator : ob->value);
+	return ++r->n == r->stop_at;
+}
+
+/*
+ * Several periods and indicators, revised at different times (after the test above, which left
+ * RXX's HCAI_MRSA 2021-06 at revision 1 = 4 on 2024-06-01 and revision 2 = 5 on 2024-07-01):
+ * on 2024-08-01 a first 2021-05 (3), a third revision of 2021-06 (6) and a C. difficile rate;
+ * on 2024-09-01 a second revision of 2021-05 (2). Each read must give, per period, the last
+ * revision recorded by its as-of time, and nothing recorded after it.
+ */
+static void reads_take_each_periods_latest_revision(void)
+{
+	struct store_org o;
+	struct store_indicator mrsa, cdiff;
+	struct cu_err err;
+	struct rows r;
+	int m;
+
+	store_set_clock(db, fake_clock, NULL);
+	fake_now = 1722470400LL * 1000000; /* 2024-08-01T00:00:00Z */
+	CHECK_INT(lands("v3.csv",
+			HEADER "RXX,HCAI_MRSA,2021-05,,,3\nRXX,HCAI_MRSA,2021-06,,,6\n"
+			       "RXX,HCAI_CDIFF_RATE,2021-06,7,70000,\n",
+			NULL),
+		  0);
+	fake_now = 1725148800LL * 1000000; /* 2024-09-01T00:00:00Z */
+	CHECK_INT(lands("v4.csv", HEADER "RXX,HCAI_MRSA,2021-05,,,2\n", NULL), 0);
+	store_set_clock(db, NULL, NULL);
+	cu_err_clear(&err);
+	CHECK_INT(store_org_get(db, &actor, "RXX", &o, &err), 0);
+	CHECK_INT(store_indicator_get(db, &actor, cu_str_of("HCAI_MRSA"), &mrsa, &err), 0);
+	CHECK_INT(store_indicator_get(db, &actor, cu_str_of("HCAI_CDIFF_RATE"), &cdiff, &err), 0);
+
+	memset(&r, 0, sizeof r);
+	CHECK_INT(store_obs_series(db, &actor, o.id, mrsa.id, NULL, collect_key, &r, &err), 0);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(r.key[0], "HCAI_MRSA 2021-05 r2 2");
+	CHECK_STR(r.key[1], "HCAI_MRSA 2021-06 r3 6");
+
+	memset(&r, 0, sizeof r); /* between the third and fourth imports */
+	CHECK_INT(store_obs_series(db, &actor, o.id, mrsa.id, "2024-08-15", collect_key, &r, &err),
+		  0);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(r.key[0], "HCAI_MRSA 2021-05 r1 3");
+	CHECK_STR(r.key[1], "HCAI_MRSA 2021-06 r3 6");
+
+	memset(&r, 0, sizeof r); /* every indicator at once: by indicator id, then period */
+	CHECK_INT(store_obs_series(db, &actor, o.id, 0, "2024-08-15", collect_key, &r, &err), 0);
+	CHECK_INT(r.n, 3);
+	m = mrsa.id < cdiff.id ? 0 : 1; /* where MRSA's two periods start */
+	CHECK_STR(r.key[m], "HCAI_MRSA 2021-05 r1 3");
+	CHECK_STR(r.key[m + 1], "HCAI_MRSA 2021-06 r3 6");
+	CHECK_STR(r.key[m ? 0 : 2], "HCAI_CDIFF_RATE 2021-06 r1 7");
+
+	memset(&r, 0, sizeof r); /* a callback that stops after the first row */
+	r.stop_at = 1;
+	CHECK_INT(store_obs_series(db, &actor, o.id, mrsa.id, NULL, collect_key, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.key[0], "HCAI_MRSA 2021-05 r2 2");
+
+	memset(&r, 0, sizeof r); /* latest period of each indicator, highest id first */
+	CHECK_INT(store_obs_latest(db, &actor, o.id, 0, "2024-07-15", collect_key, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.key[0], "HCAI_MRSA 2021-06 r2 5");
+	memset(&r, 0, sizeof r);
+	CHECK_INT(store_obs_latest(db, &actor, o.id, 0, NULL, collect_key, &r, &err), 0);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(r.key[m ? 0 : 1], "HCAI_MRSA 2021-06 r3 6");
+	CHECK_STR(r.key[m ? 1 : 0], "HCAI_CDIFF_RATE 2021-06 r1 7");
+	memset(&r, 0, sizeof r);
+	CHECK_INT(store_obs_latest(db, &actor, o.id, cdiff.id, NULL, collect_key, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.key[0], "HCAI_CDIFF_RATE 2021-06 r1 7");
+	memset(&r, 0, sizeof r);
+	CHECK_INT(store_obs_latest(db, &actor, o.id, cdiff.id, "2024-07-15", collect_key, &r, &err),
+		  0);
+	CHECK_INT(r.n, 0);
+}
+
 int main(void)
 {
 	struct cu_err err;
@@ -374,6 +466,7 @@ int main(void)
 	RUN(import_refuses_same_file_twice);
 	RUN(import_unreadable_file);
 	RUN(import_resubmission_is_a_revision);
+	RUN(reads_take_each_periods_latest_revision);
 	ingest_profile_free(custodian);
 	store_close(db);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
