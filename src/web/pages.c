@@ -17,6 +17,7 @@
 #include "stats/funnel.h"
 #include "stats/stats.h"
 #include "web/analysis.h"
+#include "web/cache.h"
 #include "web/app.h"
 #include "web/chart.h"
 
@@ -331,36 +332,34 @@ static void interval_text(const struct store_indicator *ind, const struct store_
 	}
 }
 
-void page_provider(struct page *pg)
+/*
+ * The provider page's content for ORG, below the page's header: the same for everyone who may
+ * see the provider, so page_provider keeps it between requests. Returns a CU_ status for an
+ * error before anything was written.
+ */
+static int provider_content(struct page *pg, const struct store_org *o, struct cu_err *err)
 {
 	struct html *h = &pg->h;
 	static const char *const cols[] = { "Indicator", "Latest", "95% interval", "Variation",
 					    "Assurance", "Trend", "Change", NULL };
-	struct store_org org;
 	struct store_indicator *cat = NULL;
 	struct series *all = NULL;
 	size_t ncat = 0, with_data = 0;
-	struct cu_err err;
-	char title[CU_MAX_NAME + CU_MAX_CODE + 8];
+	int rc;
 
-	cu_err_clear(&err);
-	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
-	    catalogue_load(pg->s, &pg->actor, &cat, &ncat, &err) ||
-	    series_load_org(pg->s, &pg->actor, org.id, cat,
-			    ncat, NULL, all = xcalloc(ncat + 1, sizeof *all), &err)) {
+	if ((rc = catalogue_load(pg->s, &pg->actor, &cat, &ncat, err)) ||
+	    (rc = series_load_org(pg->s, &pg->actor, o->id, cat, ncat, NULL,
+				  all = xcalloc(ncat + 1, sizeof *all), err))) {
 		free(cat);
 		free(all);
-		page_error(pg, &err);
-		return;
+		return rc;
 	}
 	for (size_t k = 0; k < ncat; k++)
 		with_data += all[k].n > 0;
-	snprintf(title, sizeof title, "%s (%s)", org.name, org.code);
-	page_start(pg, title);
-	html_elem(h, HTML_H1, NULL, org.name);
+	html_elem(h, HTML_H1, NULL, o->name);
 	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
-	html_textf(h, "%s, %s%s%s", org.code, model_org_kind_name(org.kind),
-		   org.postcode[0] ? ", " : "", org.postcode);
+	html_textf(h, "%s, %s%s%s", o->code, model_org_kind_name(o->kind),
+		   o->postcode[0] ? ", " : "", o->postcode);
 	html_close(h);
 	if (with_data == 0)
 		html_elem(h, HTML_P, NULL,
@@ -391,7 +390,7 @@ void page_provider(struct page *pg)
 			interval_text(ind, &srp->obs[srp->n - 1], iv, sizeof iv);
 			html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-			page_href(part, sizeof part, "/org/", org.code, "/indicator/");
+			page_href(part, sizeof part, "/org/", o->code, "/indicator/");
 			page_href(href, sizeof href, part, ind->code, NULL);
 			html_link(h, href, NULL, NULL, ind->title);
 			html_close(h);
@@ -404,13 +403,13 @@ void page_provider(struct page *pg)
 			page_cell(h, iv[0] ? iv : "-");
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			if (srp->has_chart)
-				chart_icon_variation(h, srp->xmr.variation, srp->polarity, &err);
+				chart_icon_variation(h, srp->xmr.variation, srp->polarity, err);
 			else
 				html_text(h, "too few points");
 			html_close(h);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			if (srp->has_chart)
-				chart_icon_assurance(h, srp->xmr.assurance, &err);
+				chart_icon_assurance(h, srp->xmr.assurance, err);
 			html_close(h);
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			{
@@ -419,7 +418,7 @@ void page_provider(struct page *pg)
 				for (size_t k = 0; k < srp->n; k++)
 					sv[k] = srp->value[k] * shown_scale(ind);
 				chart_sparkline(h, ind->title, sv, srp->n, shown_unit(ind),
-						shown_decimals(ind), &err);
+						shown_decimals(ind), err);
 				free(sv);
 			}
 			html_close(h);
@@ -446,6 +445,35 @@ void page_provider(struct page *pg)
 		series_free(&all[k]);
 	free(all);
 	free(cat);
+	return 0;
+}
+
+void page_provider(struct page *pg)
+{
+	struct store_org org;
+	struct cu_err err;
+	char title[CU_MAX_NAME + CU_MAX_CODE + 8], key[WEB_CACHE_KEY];
+	int64_t version;
+	size_t mark;
+
+	cu_err_clear(&err);
+	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
+	    store_data_version(pg->s, &version, &err)) {
+		page_error(pg, &err);
+		return;
+	}
+	snprintf(title, sizeof title, "%s (%s)", org.name, org.code);
+	snprintf(key, sizeof key, "provider %s", org.code);
+	page_start(pg, title);
+	mark = pg->h.b->n;
+	if (web_cache_get(key, version, pg->h.b) == 0) {
+		if (provider_content(pg, &org, &err)) {
+			page_error(pg, &err);
+			return;
+		}
+		if (!pg->h.b->failed)
+			web_cache_put(key, version, pg->h.b->p + mark, pg->h.b->n - mark);
+	}
 	page_end(pg);
 }
 

@@ -19,6 +19,7 @@
 #include "base/limits.h"
 #include "base/mem.h"
 #include "web/analysis.h"
+#include "web/cache.h"
 #include "web/app.h"
 #include "web/auth.h"
 #include "web/http.h"
@@ -497,6 +498,7 @@ void web_stop(struct web_server *w)
 		return;
 	MHD_stop_daemon(w->d);
 	ranking_cache_clear();
+	web_cache_clear();
 	auth_free(w->auth);
 	free(w);
 }

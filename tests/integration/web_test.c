@@ -353,6 +353,15 @@ static void huge_and_malformed_bodies(void)
 		test_fail(__FILE__, __LINE__, "malformed multipart: %d", n);
 }
 
+/* RAA's page before the upload below: nothing for Jan 2025 yet, and now kept (fetched twice). */
+static void provider_page_before_new_data(void)
+{
+	for (int k = 0; k < 2; k++) {
+		CHECK_INT(http_get(cookie[R_COMM], "/org/RAA"), 200);
+		CHECK(strstr(http_body(), "Jan 2025") == NULL);
+	}
+}
+
 /* An upload with an error: the page lists the located error; a good one lands. */
 static void upload_reports_located_errors(void)
 {
@@ -402,6 +411,13 @@ static void home_follows_new_data(void)
 	CHECK_CONTAINS(http_body(), "since Jan 2025");
 	CHECK_INT(http_get(cookie[R_PROV2], "/"), 200); /* RCC's staff do not see RAA */
 	CHECK(strstr(http_body(), "since Jan 2025") == NULL);
+	/* The provider page kept before the upload is not served again: the new month shows,
+	 * for another role too; and RAA's kept page is not shown to those who may not see RAA. */
+	CHECK_INT(http_get(cookie[R_COMM], "/org/RAA"), 200);
+	CHECK_CONTAINS(http_body(), "Jan 2025");
+	CHECK_INT(http_get(cookie[R_REG], "/org/RAA"), 200);
+	CHECK_CONTAINS(http_body(), "Jan 2025");
+	CHECK_INT(http_get(cookie[R_PROV2], "/org/RAA"), 404);
 }
 
 /* A thousand idle connections from one address do not keep out a user at another. */
@@ -556,6 +572,7 @@ int main(void)
 	RUN(session_ends_at_sign_out);
 	RUN(no_path_escapes_the_asset_folders);
 	RUN(huge_and_malformed_bodies);
+	RUN(provider_page_before_new_data);
 	RUN(upload_reports_located_errors);
 	RUN(home_follows_new_data);
 	RUN(idle_connections_do_not_starve_users);
