@@ -91,6 +91,13 @@ int stats_attr_chart(enum stats_attr_kind kind, const double *x, const double *n
 	return STATS_OK;
 }
 
+double stats_attr_sigma(enum stats_attr_kind kind, const struct stats_attr_result *res, double n)
+{
+	if ((unsigned)kind > STATS_CHART_G || (has_denominator(kind) && !(n > 0)))
+		return NAN;
+	return res->sigma_z * point_sigma(kind, res->centre, has_denominator(kind) ? n : 1);
+}
+
 const char *stats_attr_name(enum stats_attr_kind kind)
 {
 	static const char *const names[] = { "p", "u", "pp", "up", "c", "g" };

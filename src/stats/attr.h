@@ -51,6 +51,13 @@ int stats_attr_chart(enum stats_attr_kind kind, const double *x, const double *n
 		     double sigmas, double *value, double *lcl, double *ucl,
 		     struct stats_attr_result *res);
 
+/*
+ * One point's sigma on the chart RES came from (kind KIND; N the point's denominator, ignored
+ * for c and g charts): the binomial or Poisson sigma at RES->centre times RES->sigma_z, so the
+ * point's uncut limits are centre -/+ SIGMAS times it. NaN for an unknown KIND or N not above 0.
+ */
+double stats_attr_sigma(enum stats_attr_kind kind, const struct stats_attr_result *res, double n);
+
 /* "p", "u", "pp", "up", "c", "g". */
 const char *stats_attr_name(enum stats_attr_kind kind);
 

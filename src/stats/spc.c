@@ -109,27 +109,38 @@ static void mark_trends(const double *x, size_t len, int run, unsigned char *f)
 	}
 }
 
-/* Which side of the 2-sigma lines a point counts on for the two-of-three rule (0: neither). */
-static int two3_side(double v, const struct stats_xmr_segment *s, double lo2, double hi2,
-		     enum stats_two3 mode)
+/*
+ * The limits seen by the rules, around centre line MEAN: arrays read with a stride, 1 for
+ * limits that follow each point (attribute charts), 0 for one value over a whole segment
+ * (XmR). The 2-sigma lines are MEAN -/+ TWO x D[k].
+ */
+struct lines {
+	double mean;
+	const double *lcl, *ucl, *d;
+	double two;
+	size_t stride;
+};
+
+/* Which side of the 2-sigma lines point I counts on for the two-of-three rule (0: neither). */
+static int two3_side(const double *x, size_t i, const struct lines *l, enum stats_two3 mode)
 {
-	if (mode == STATS_TWO3_CLOSE && (v > s->ucl || v < s->lcl))
+	size_t k = i * l->stride;
+	double w = l->two * l->d[k];
+
+	if (mode == STATS_TWO3_CLOSE && (x[i] > l->ucl[k] || x[i] < l->lcl[k]))
 		return 0;
-	return v > hi2 ? 1 : v < lo2 ? -1 : 0;
+	return x[i] > l->mean + w ? 1 : x[i] < l->mean - w ? -1 : 0;
 }
 
-static void mark_two_of_three(const double *x, size_t len, const struct stats_xmr_segment *s,
+static void mark_two_of_three(const double *x, size_t len, const struct lines *l,
 			      enum stats_two3 mode, unsigned char *f)
 {
-	double w = 2.0 / 3.0 * XMR_LIMIT * s->amr;
-	double lo2 = s->mean - w, hi2 = s->mean + w;
-
 	for (size_t j = 0; j + 3 <= len; j++) {
 		int sd[3], rtm = 0;
 
 		for (int k = 0; k < 3; k++) {
-			sd[k] = two3_side(x[j + k], s, lo2, hi2, mode);
-			rtm += sign_of(x[j + k] - s->mean);
+			sd[k] = two3_side(x, j + (size_t)k, l, mode);
+			rtm += sign_of(x[j + k] - l->mean);
 		}
 		for (int side = -1; side <= 1; side += 2) {
 			int hits = (sd[0] == side) + (sd[1] == side) + (sd[2] == side);
@@ -141,6 +152,23 @@ static void mark_two_of_three(const double *x, size_t len, const struct stats_xm
 					f[j + k] |= STATS_XMR_TWO3 | side_bit(side);
 		}
 	}
+}
+
+/* Every rule over the LEN points of one segment. */
+static void mark_rules(const double *x, size_t len, const struct lines *l,
+		       const struct stats_xmr_opts *o, unsigned char *f)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t k = i * l->stride;
+
+		if (x[i] > l->ucl[k])
+			f[i] |= STATS_XMR_OUTSIDE | STATS_XMR_HIGH;
+		else if (x[i] < l->lcl[k])
+			f[i] |= STATS_XMR_OUTSIDE | STATS_XMR_LOW;
+	}
+	mark_mean_runs(x, len, l->mean, o->shift_run, f);
+	mark_trends(x, len, o->trend_run, f);
+	mark_two_of_three(x, len, l, o->two3, f);
 }
 
 static int bad_opts(const struct stats_xmr_opts *o, size_t n)
@@ -193,24 +221,50 @@ int stats_xmr(const double *x, size_t n, const struct stats_xmr_opts *opts,
 		const double *xs = x + a;
 		unsigned char *fs = flags + a;
 
+		double w;
+		struct lines l;
+
 		s->start = a;
 		s->len = len;
 		segment_limits(xs, k, opts->screen, s);
-		for (size_t i = 0; i < len; i++) {
-			if (xs[i] > s->ucl)
-				fs[i] |= STATS_XMR_OUTSIDE | STATS_XMR_HIGH;
-			else if (xs[i] < s->lcl)
-				fs[i] |= STATS_XMR_OUTSIDE | STATS_XMR_LOW;
-		}
-		mark_mean_runs(xs, len, s->mean, opts->shift_run, fs);
-		mark_trends(xs, len, opts->trend_run, fs);
-		mark_two_of_three(xs, len, s, opts->two3, fs);
+		w = 2.0 / 3.0 * XMR_LIMIT * s->amr;
+		l = (struct lines){ s->mean, &s->lcl, &s->ucl, &w, 1, 0 };
+		mark_rules(xs, len, &l, opts, fs);
 	}
 	if (res) {
 		res->nseg = nseg;
 		res->variation = stats_xmr_variation(flags[n - 1], opts->polarity);
 		res->assurance = stats_xmr_assurance(seg[nseg - 1].lcl, seg[nseg - 1].ucl,
 						     opts->target, opts->polarity);
+	}
+	return STATS_OK;
+}
+
+int stats_spc_rules(const double *x, size_t n, double centre, const double *lcl,
+		    const double *ucl, const double *sigma, const struct stats_xmr_opts *opts,
+		    unsigned char *flags, struct stats_xmr_result *res)
+{
+	struct lines l = { centre, lcl, ucl, sigma, 2, 1 };
+
+	if (opts->shift_run < 2 || opts->trend_run < 2 ||
+	    (opts->two3 != STATS_TWO3_BEYOND && opts->two3 != STATS_TWO3_CLOSE) ||
+	    (opts->polarity != STATS_LOWER_BETTER && opts->polarity != STATS_NO_DIRECTION &&
+	     opts->polarity != STATS_HIGHER_BETTER) ||
+	    isinf(opts->target))
+		return STATS_ERANGE;
+	if (n == 0 || !isfinite(centre))
+		return STATS_EDOM;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]) || !isfinite(lcl[i]) || !isfinite(ucl[i]) ||
+		    !isfinite(sigma[i]) || sigma[i] < 0 || lcl[i] > ucl[i])
+			return STATS_EDOM;
+	memset(flags, 0, n);
+	mark_rules(x, n, &l, opts, flags);
+	if (res) {
+		res->nseg = 1;
+		res->variation = stats_xmr_variation(flags[n - 1], opts->polarity);
+		res->assurance = stats_xmr_assurance(lcl[n - 1], ucl[n - 1], opts->target,
+						     opts->polarity);
 	}
 	return STATS_OK;
 }

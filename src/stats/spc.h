@@ -121,6 +121,22 @@ int stats_xmr(const double *x, size_t n, const struct stats_xmr_opts *opts,
 	      struct stats_xmr_segment *seg, size_t nseg_cap, unsigned char *flags,
 	      struct stats_xmr_result *res);
 
+/*
+ * The same rules for a chart whose limits follow each point (p, u and Laney's p' and u'
+ * charts, src/stats/attr.h), over one segment: X[0..N) the plotted values, CENTRE the centre
+ * line, LCL and UCL each point's limits as plotted (cut at 0, or 1 for proportions), SIGMA
+ * each point's sigma (stats_attr_sigma), so that its 2-sigma lines are CENTRE -/+ 2 SIGMA[i].
+ * OPTS gives the run lengths, the two-of-three mode, the polarity and the target; its
+ * screening, baseline and breaks are for XmR and not read (a caller splits a rebased series
+ * into segments itself). FLAGS (N bytes) gets each point's flags; RES (may be NULL) the
+ * verdicts of the last point (assurance from its limits).
+ * Errors: STATS_ERANGE for options as stats_xmr; STATS_EDOM when N is 0 or a value, limit or
+ * sigma is not finite, a sigma is negative or a point's LCL is above its UCL.
+ */
+int stats_spc_rules(const double *x, size_t n, double centre, const double *lcl,
+		    const double *ucl, const double *sigma, const struct stats_xmr_opts *opts,
+		    unsigned char *flags, struct stats_xmr_result *res);
+
 /* The verdict for one point's FLAGS under POLARITY; improvement wins when both sides fired. */
 enum stats_variation stats_xmr_variation(unsigned flags, enum stats_polarity polarity);
 

@@ -176,6 +176,32 @@ static void bad_input(void)
 	CHECK_STR(stats_attr_name(STATS_CHART_UP), "up");
 }
 
+/*
+ * stats_attr_sigma by hand: x = 10 and 20 of 100 each. p chart: centre 0.15, sigma
+ * sqrt(0.15 x 0.85 / 100) = 0.0357071 at n = 100 and sqrt(0.1275 / 400) = 0.0178536 at
+ * n = 400. Laney p': z = -/+0.05 / 0.0357071 = -/+1.400280, one moving range 2.800560,
+ * sigma_z = 2.800560 / 1.128 = 2.482766, so sigma 2.482766 x 0.0357071 = 0.0886525 at
+ * n = 100 (with equal denominators the binomial sigma cancels: |0.2 - 0.1| / 1.128). The
+ * chart's own upper limit agrees: centre + 3 sigma.
+ */
+static void sigma_by_hand(void)
+{
+	static const double x[] = { 10, 20 }, n[] = { 100, 100 };
+	double v[2], lo[2], hi[2];
+	struct stats_attr_result r;
+
+	CHECK_INT(stats_attr_chart(STATS_CHART_P, x, n, 2, 3, v, lo, hi, &r), STATS_OK);
+	CHECK_NEAR(stats_attr_sigma(STATS_CHART_P, &r, 100), 0.0357071, 1e-7);
+	CHECK_NEAR(stats_attr_sigma(STATS_CHART_P, &r, 400), 0.0178536, 1e-7);
+	CHECK_NEAR(r.centre + 3 * stats_attr_sigma(STATS_CHART_P, &r, 100), hi[0], 1e-12);
+	CHECK_INT(stats_attr_chart(STATS_CHART_PP, x, n, 2, 3, v, lo, hi, &r), STATS_OK);
+	CHECK_NEAR(r.sigma_z, 2.482766, 1e-6);
+	CHECK_NEAR(stats_attr_sigma(STATS_CHART_PP, &r, 100), 0.0886525, 1e-7);
+	CHECK_NEAR(r.centre + 3 * stats_attr_sigma(STATS_CHART_PP, &r, 100), hi[1], 1e-12);
+	CHECK(isnan(stats_attr_sigma(STATS_CHART_P, &r, 0)));
+	CHECK(isnan(stats_attr_sigma((enum stats_attr_kind)9, &r, 100)));
+}
+
 int main(void)
 {
 	stats_init();
@@ -184,5 +210,6 @@ int main(void)
 	RUN(g_chart_by_hand);
 	RUN(proportion_limits_are_cut_to_the_unit_interval);
 	RUN(bad_input);
+	RUN(sigma_by_hand);
 	return test_done();
 }

@@ -474,6 +474,93 @@ static void bad_input(void)
 	CHECK_INT(stats_xmr(x, 6, &o, s, 1, f, NULL), STATS_ERANGE);
 }
 
+/*
+ * The rules against limits that follow each point (stats_spc_rules), worked by hand. Centre
+ * 0.1; each point's limits are 0.1 -/+ 3 sigma (the lower cut at 0) and its 2-sigma lines
+ * 0.1 -/+ 2 sigma:
+ *   i  value  sigma  limits        2-sigma lines  finding
+ *   0  0.10   0.02   0.04..0.16    0.06..0.14     on the centre line
+ *   1  0.17   0.02   0.04..0.16    0.06..0.14     above its limit: outside, high
+ *   2  0.05   0.05   0..0.25       0..0.20        inside both
+ *   3  0.17   0.05   0..0.25       0..0.20        the same value as point 1, but inside
+ *   4  0.17   0.03   0.01..0.19    0.04..0.16     beyond the upper 2-sigma line
+ *   5  0.165  0.03   0.01..0.19    0.04..0.16     beyond it too: with 4, two of three (3..5)
+ *   6  0.10   0.03   0.01..0.19    0.04..0.16     on the centre line
+ * Points 1 and 4 show the limits are each point's own: one value, two findings. The longest
+ * run on one side is 3 (points 3..5) and the longest rise 1 step, so no shift or trend. Under
+ * STATS_TWO3_CLOSE (only points between the 2-sigma line and the limit, all three of the
+ * window on one side) the window 3..5 still qualifies: 4 and 5 again.
+ */
+static void rules_with_limits_per_point(void)
+{
+	static const double x[] = { 0.10, 0.17, 0.05, 0.17, 0.17, 0.165, 0.10 };
+	static const double sg[] = { 0.02, 0.02, 0.05, 0.05, 0.03, 0.03, 0.03 };
+	double lo[7], hi[7];
+	unsigned char f[7];
+	struct stats_xmr_opts o;
+	struct stats_xmr_result r;
+
+	for (int i = 0; i < 7; i++) {
+		lo[i] = 0.1 - 3 * sg[i] > 0 ? 0.1 - 3 * sg[i] : 0;
+		hi[i] = 0.1 + 3 * sg[i];
+	}
+	stats_xmr_defaults(&o);
+	o.polarity = STATS_LOWER_BETTER;
+	o.target = 0.12;
+	for (int mode = 0; mode < 2; mode++) {
+		o.two3 = mode ? STATS_TWO3_CLOSE : STATS_TWO3_BEYOND;
+		CHECK_INT(stats_spc_rules(x, 7, 0.1, lo, hi, sg, &o, f, &r), STATS_OK);
+		CHECK_INT(f[0], 0);
+		CHECK_INT(f[1], STATS_XMR_OUTSIDE | STATS_XMR_HIGH);
+		CHECK_INT(f[2], 0);
+		CHECK_INT(f[3], 0);
+		CHECK_INT(f[4], STATS_XMR_TWO3 | STATS_XMR_HIGH);
+		CHECK_INT(f[5], STATS_XMR_TWO3 | STATS_XMR_HIGH);
+		CHECK_INT(f[6], 0);
+		/* The last point: no rule; its limits 0.01..0.19 straddle the target 0.12. */
+		CHECK_INT(r.variation, STATS_VAR_COMMON);
+		CHECK_INT(r.assurance, STATS_ASSURE_HIT_MISS);
+	}
+}
+
+/* Seven points below the centre, lower is better: a shift, an improvement; limits all below
+ * a target of 0.5 (0.3 + 3 x 0.05 = 0.45): consistently passing. */
+static void rules_per_point_verdicts_and_errors(void)
+{
+	static const double x[] = { 0.2, 0.25, 0.2, 0.28, 0.22, 0.2, 0.21 };
+	double lo[7], hi[7], sg[7];
+	unsigned char f[7];
+	struct stats_xmr_opts o;
+	struct stats_xmr_result r;
+
+	for (int i = 0; i < 7; i++) {
+		sg[i] = 0.05;
+		lo[i] = 0.15;
+		hi[i] = 0.45;
+	}
+	stats_xmr_defaults(&o);
+	o.polarity = STATS_LOWER_BETTER;
+	o.target = 0.5;
+	CHECK_INT(stats_spc_rules(x, 7, 0.3, lo, hi, sg, &o, f, &r), STATS_OK);
+	for (int i = 0; i < 7; i++)
+		CHECK_INT(f[i] & (STATS_XMR_SHIFT | STATS_XMR_LOW), STATS_XMR_SHIFT | STATS_XMR_LOW);
+	CHECK_INT(r.variation, STATS_VAR_IMPROVEMENT);
+	CHECK_INT(r.assurance, STATS_ASSURE_PASS);
+	/* Errors: nothing to chart, a negative sigma, limits the wrong way round, a bad run. */
+	CHECK_INT(stats_spc_rules(x, 0, 0.3, lo, hi, sg, &o, f, &r), STATS_EDOM);
+	sg[3] = -0.01;
+	CHECK_INT(stats_spc_rules(x, 7, 0.3, lo, hi, sg, &o, f, &r), STATS_EDOM);
+	sg[3] = 0.05;
+	lo[2] = 0.5;
+	CHECK_INT(stats_spc_rules(x, 7, 0.3, lo, hi, sg, &o, f, &r), STATS_EDOM);
+	lo[2] = 0.15;
+	hi[6] = NAN;
+	CHECK_INT(stats_spc_rules(x, 7, 0.3, lo, hi, sg, &o, f, &r), STATS_EDOM);
+	hi[6] = 0.45;
+	o.shift_run = 1;
+	CHECK_INT(stats_spc_rules(x, 7, 0.3, lo, hi, sg, &o, f, &r), STATS_ERANGE);
+}
+
 int main(void)
 {
 	stats_init();
@@ -488,5 +575,7 @@ int main(void)
 	RUN(verdicts);
 	RUN(chart_verdicts);
 	RUN(bad_input);
+	RUN(rules_with_limits_per_point);
+	RUN(rules_per_point_verdicts_and_errors);
 	return test_done();
 }
