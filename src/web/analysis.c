@@ -9,6 +9,7 @@
 
 #include "base/mem.h"
 #include "model/period.h"
+#include "stats/attr.h"
 #include "stats/funnel.h"
 #include "stats/stats.h"
 
@@ -55,12 +56,123 @@ void series_free(struct series *sr)
 	memset(sr, 0, sizeof *sr);
 }
 
+static const struct {
+	const char *key, *title;
+	enum stats_attr_kind kind;
+} charts[SERIES__MAX] = {
+	[SERIES_XMR] = { "xmr", "XmR chart", STATS_CHART_P },
+	[SERIES_P] = { "p", "p chart", STATS_CHART_P },
+	[SERIES_PP] = { "pp", "p\u2032 chart (Laney)", STATS_CHART_PP },
+	[SERIES_U] = { "u", "u chart", STATS_CHART_U },
+	[SERIES_UP] = { "up", "u\u2032 chart (Laney)", STATS_CHART_UP },
+};
+
+unsigned series_charts(const struct store_indicator *ind)
+{
+	unsigned set = 1u << SERIES_XMR;
+
+	if (ind->measure == MODEL_MEASURE_PROPORTION)
+		set |= 1u << SERIES_P | 1u << SERIES_PP;
+	else if (ind->measure == MODEL_MEASURE_RATE)
+		set |= 1u << SERIES_U | 1u << SERIES_UP;
+	return set;
+}
+
+const char *series_chart_key(enum series_chart c)
+{
+	return (unsigned)c < SERIES__MAX ? charts[c].key : "xmr";
+}
+
+const char *series_chart_title(enum series_chart c)
+{
+	return (unsigned)c < SERIES__MAX ? charts[c].title : charts[SERIES_XMR].title;
+}
+
+enum series_chart series_chart_parse(const char *key, const struct store_indicator *ind)
+{
+	for (int c = 0; key && c < SERIES__MAX; c++)
+		if (strcmp(key, charts[c].key) == 0 && (series_charts(ind) >> c & 1))
+			return (enum series_chart)c;
+	return SERIES_XMR;
+}
+
+/*
+ * The attribute chart KIND over the M charted points of OUT (series indexes IDX), segment by
+ * segment at the cuts CUT[0..NCUT): each point's centre, limits and rule flags, the verdicts
+ * of the last point. Values are numerator / denominator times the indicator's multiplier, as
+ * stored. Returns 0, or -1 (OUT unchanged) when a point lacks what the chart needs.
+ */
+static int series_attr(struct series *out, const struct store_indicator *ind,
+		       enum stats_attr_kind kind, const size_t *idx, size_t m, const size_t *cut,
+		       size_t ncut)
+{
+	double *x = xmalloc((m + 1) * sizeof *x), *nn = xmalloc((m + 1) * sizeof *nn);
+	double *v = xmalloc((m + 1) * sizeof *v), *lo = xmalloc((m + 1) * sizeof *lo);
+	double *hi = xmalloc((m + 1) * sizeof *hi), *sg = xmalloc((m + 1) * sizeof *sg);
+	double *ctr = xmalloc((m + 1) * sizeof *ctr);
+	double mult = ind->multiplier > 0 ? ind->multiplier : 1;
+	unsigned char *fl = xmalloc(m + 1);
+	struct stats_xmr_opts o;
+	struct stats_attr_result ar = { 0 };
+	struct stats_xmr_result xr = { 0 };
+	int rc = 0;
+
+	for (size_t k = 0; k < m && rc == 0; k++) {
+		const struct store_obs *ob = &out->obs[idx[k]];
+
+		if (!ob->has_numerator || !ob->has_denominator || !(ob->denominator > 0))
+			rc = -1;
+		x[k] = ob->numerator;
+		nn[k] = ob->denominator;
+	}
+	stats_xmr_defaults(&o);
+	o.polarity = out->polarity;
+	/* The target is in the indicator's unit; the rules see numerator / denominator. */
+	o.target = isfinite(out->target) ? out->target / mult : NAN;
+	for (size_t g = 0; g <= ncut && rc == 0; g++) {
+		size_t a = g ? cut[g - 1] : 0, b = g < ncut ? cut[g] : m;
+
+		if (stats_attr_chart(kind, x + a, nn + a, b - a, 3, v + a, lo + a, hi + a, &ar)) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = a; k < b; k++) {
+			sg[k] = stats_attr_sigma(kind, &ar, nn[k]);
+			ctr[k] = ar.centre;
+		}
+		if (stats_spc_rules(v + a, b - a, ar.centre, lo + a, hi + a, sg + a, &o, fl + a, &xr))
+			rc = -1;
+	}
+	if (rc == 0) {
+		for (size_t k = 0; k < m; k++) {
+			out->flags[idx[k]] = fl[k];
+			out->mean[idx[k]] = ctr[k] * mult;
+			out->lcl[idx[k]] = lo[k] * mult;
+			out->ucl[idx[k]] = hi[k] * mult;
+		}
+		xr.nseg = ncut + 1;
+		out->xmr = xr;
+		out->sigma_z = ar.sigma_z;
+		out->has_chart = 1;
+	}
+	free(x);
+	free(nn);
+	free(v);
+	free(lo);
+	free(hi);
+	free(sg);
+	free(ctr);
+	free(fl);
+	return rc;
+}
+
 /*
  * Build OUT for indicator IND from its observations OBS[0..N) (taken over: OUT owns them) and
- * the rebasing RB[0..NRB) of this indicator.
+ * the rebasing RB[0..NRB) of this indicator, on chart CHART.
  */
 static void series_build(struct series *out, const struct store_indicator *ind,
-			 struct store_obs *obs, size_t n, const struct store_rebase *rb, size_t nrb)
+			 struct store_obs *obs, size_t n, const struct store_rebase *rb, size_t nrb,
+			 enum series_chart chart)
 {
 	size_t m = 0, *idx, *cut, ncut = 0, *pos;
 	double *x;
@@ -79,6 +191,7 @@ static void series_build(struct series *out, const struct store_indicator *ind,
 	out->ucl = xcalloc(n + 1, sizeof *out->ucl);
 	out->polarity = analysis_polarity(ind);
 	out->target = ind->has_target ? ind->target : NAN;
+	out->sigma_z = 1;
 	for (size_t i = 0; i < n; i++) {
 		const struct store_obs *ob = &obs[i];
 
@@ -133,6 +246,13 @@ static void series_build(struct series *out, const struct store_indicator *ind,
 			out->brk[k].applied = 1;
 		}
 	}
+	if (chart != SERIES_XMR) {
+		if (series_attr(out, ind, charts[chart].kind, idx, m, cut, ncut) == 0) {
+			out->chart = chart;
+			goto done;
+		}
+		out->chart_refused = 1;
+	}
 	stats_xmr_defaults(&o);
 	o.polarity = out->polarity;
 	o.target = out->target;
@@ -148,6 +268,7 @@ static void series_build(struct series *out, const struct store_indicator *ind,
 				out->ucl[idx[k]] = seg[g].ucl;
 			}
 	}
+done:
 	free(x);
 	free(fl);
 	free(idx);
@@ -157,8 +278,8 @@ static void series_build(struct series *out, const struct store_indicator *ind,
 }
 
 int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
-		const struct store_indicator *ind, const char *as_of, struct series *out,
-		struct cu_err *err)
+		const struct store_indicator *ind, const char *as_of, enum series_chart chart,
+		struct series *out, struct cu_err *err)
 {
 	struct obs_vec v = { 0 };
 	struct rebase_vec rb = { 0 };
@@ -171,7 +292,7 @@ int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
 		free(rb.r);
 		return rc;
 	}
-	series_build(out, ind, v.o, v.n, rb.r, rb.n);
+	series_build(out, ind, v.o, v.n, rb.r, rb.n, chart);
 	free(rb.r);
 	return 0;
 }
@@ -213,7 +334,8 @@ int series_load_org(struct store *s, const struct cu_actor *a, int64_t org_id,
 			struct store_obs *copy = xmalloc((j - i + 1) * sizeof *copy);
 
 			memcpy(copy, v.o + i, (j - i) * sizeof *copy);
-			series_build(&out[ind - cat], ind, copy, j - i, rb.r + r0, r - r0);
+			series_build(&out[ind - cat], ind, copy, j - i, rb.r + r0, r - r0,
+				     SERIES_XMR);
 		}
 		i = j;
 	}

@@ -34,7 +34,24 @@ struct series_break {
 	int applied;           /* 0 when it would leave a segment of fewer than 2 values */
 };
 
-/* One organisation's series of one indicator, with its XmR chart. */
+/*
+ * The control chart a series is drawn on. XmR is Making Data Count's chart for every measure
+ * and the one behind the verdicts on the provider page and the ranking; proportions may also
+ * be shown on a p chart or Laney's p' chart, rates on a u or u' chart (src/stats/attr.h),
+ * whose limits follow each point's denominator.
+ */
+enum series_chart { SERIES_XMR, SERIES_P, SERIES_PP, SERIES_U, SERIES_UP, SERIES__MAX };
+
+/* The charts that fit IND's measure, as a bit set over enum series_chart (XmR always). */
+unsigned series_charts(const struct store_indicator *ind);
+/* "xmr", "p", "pp", "u", "up", and the chart's name for people ("XmR chart", "p' chart
+ * (Laney)", ...). */
+const char *series_chart_key(enum series_chart c);
+const char *series_chart_title(enum series_chart c);
+/* The chart named KEY if it fits IND; NULL, "" or anything else: SERIES_XMR. */
+enum series_chart series_chart_parse(const char *key, const struct store_indicator *ind);
+
+/* One organisation's series of one indicator, with its control chart. */
 struct series {
 	size_t n;
 	struct store_obs *obs;      /* N observations in period order */
@@ -42,7 +59,10 @@ struct series {
 	char (*label)[16];          /* N period labels ("Apr 2016") */
 	unsigned char *flags;       /* N STATS_XMR_* flags (0 where there is no chart) */
 	double *mean, *lcl, *ucl;   /* N per point, NaN where there is no chart */
-	struct stats_xmr_result xmr;
+	enum series_chart chart;    /* the chart computed (XmR when the one asked for could not be) */
+	int chart_refused;          /* 1: the chart asked for needs figures this series lacks */
+	double sigma_z;             /* Laney's factor of the last segment (p', u'); else 1 */
+	struct stats_xmr_result xmr; /* the verdicts of the chart computed */
 	int has_chart;              /* at least 2 values: a chart was computed */
 	enum stats_polarity polarity;
 	double target;              /* NaN when none */
@@ -54,18 +74,22 @@ enum stats_polarity analysis_polarity(const struct store_indicator *ind);
 
 /*
  * Load the series of indicator IND for organisation ORG_ID as known at AS_OF (NULL: now) and
- * compute its XmR chart (Making Data Count defaults: screening on, shift 7, trend 7), each
- * recorded rebasing starting a segment with its own limits. Missing and suppressed periods
- * stay in the series as gaps and are left out of the chart. Free with
- * series_free. Errors as store_obs_series (CU_EDENIED for an organisation not visible).
+ * compute its chart CHART (Making Data Count rules: shift 7, trend 7, two of three; XmR with
+ * screening on), each recorded rebasing starting a segment with its own limits. Missing and
+ * suppressed periods stay in the series as gaps and are left out of the chart. An attribute
+ * chart needs a numerator and a positive denominator at every point charted (and, for p' and
+ * u', a centre line off 0 and 1); without them the XmR chart is computed and chart_refused
+ * set. Free with series_free. Errors as store_obs_series (CU_EDENIED for an organisation not
+ * visible).
  */
 int series_load(struct store *s, const struct cu_actor *a, int64_t org_id,
-		const struct store_indicator *ind, const char *as_of, struct series *out,
-		struct cu_err *err);
+		const struct store_indicator *ind, const char *as_of, enum series_chart chart,
+		struct series *out, struct cu_err *err);
 void series_free(struct series *sr);
 /*
  * Every indicator's series for ORG_ID at once (two queries, whatever the number of
- * indicators): OUT[k] (NCAT entries) for CAT[k], empty (n = 0) where there is no data.
+ * indicators), on XmR charts: OUT[k] (NCAT entries) for CAT[k], empty (n = 0) where there is
+ * no data.
  * Free each with series_free. Errors as series_load.
  */
 int series_load_org(struct store *s, const struct cu_actor *a, int64_t org_id,

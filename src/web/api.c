@@ -146,7 +146,8 @@ void api_series(struct page *pg)
 	cu_err_clear(&err);
 	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
 	    store_indicator_get(pg->s, &pg->actor, cu_str_of(pg->arg[1]), &ind, &err) ||
-	    series_load(pg->s, &pg->actor, org.id, &ind, web_query(pg->req, "as_of"), &sr, &err)) {
+	    series_load(pg->s, &pg->actor, org.id, &ind, web_query(pg->req, "as_of"),
+			series_chart_parse(web_query(pg->req, "chart"), &ind), &sr, &err)) {
 		api_error(pg, &err);
 		return;
 	}
@@ -169,9 +170,10 @@ void api_series(struct page *pg)
 				       "revision", o->revision, "recorded_at", o->recorded_at));
 	}
 	send_json(pg, 200,
-		  json_pack("{s:s, s:s, s:s, s:s, s:o}", "organisation", org.code, "indicator",
-			    ind.code, "title", ind.title, "polarity",
-			    model_polarity_name(ind.polarity), "points", pts),
+		  json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "organisation", org.code,
+			    "indicator", ind.code, "title", ind.title, "polarity",
+			    model_polarity_name(ind.polarity), "chart", series_chart_key(sr.chart),
+			    "chart_refused", sr.chart_refused, "points", pts),
 		  "application/json");
 	series_free(&sr);
 }

@@ -776,10 +776,12 @@ static void xmr_desc(struct html *h, const struct chart_xmr *c, int dec)
 			break;
 		}
 	if (last == c->n) {
-		say(h, "XmR chart with no data.");
+		say(h, c->name ? c->name : "XmR chart");
+		say(h, " with no data.");
 		return;
 	}
-	say(h, "XmR chart of ");
+	say(h, c->name ? c->name : "XmR chart");
+	say(h, " of ");
 	say_count(h, c->n);
 	say(h, c->n == 1 ? " point, " : " points, ");
 	say_label(h, c->labels, 0);
@@ -798,7 +800,9 @@ static void xmr_desc(struct html *h, const struct chart_xmr *c, int dec)
 	}
 	say(h, ".");
 	if (c->mean && !isnan(c->mean[last])) {
-		say(h, " Mean ");
+		say(h, " ");
+		say(h, c->centre ? c->centre : "Mean");
+		say(h, " ");
 		say_value(h, c->mean[last], dec, c->unit);
 		if (c->lcl && c->ucl && !isnan(c->lcl[last]) && !isnan(c->ucl[last])) {
 			say(h, ", process limits ");
@@ -962,7 +966,7 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 		legend_mark(h, &lg, &xmr_marks[PT_CONCERN]);
 	}
 	if (any_finite(c->mean, c->n))
-		legend_line(h, &lg, "Mean", COL_INK, 1.2, NULL);
+		legend_line(h, &lg, c->centre ? c->centre : "Mean", COL_INK, 1.2, NULL);
 	if (any_limit)
 		legend_line(h, &lg, "Process limits", COL_COMMON, 1.2, "6 4");
 	if (!isnan(c->target))

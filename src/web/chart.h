@@ -72,10 +72,13 @@ struct chart_xmr {
 	double target;              /* NaN: none */
 	const struct chart_break *breaks;
 	size_t nbreaks;
+	const char *name;   /* the chart's name in its description; NULL: "XmR chart" */
+	const char *centre; /* the centre line's name in the legend and description; NULL: "Mean" */
 };
 
 /*
- * Write the XmR chart C: y-axis ticks from chart_nice_ticks, x labels thinned so they never
+ * Write the XmR chart C (or another control chart with the same parts: p, u and Laney's
+ * charts have limits that change from point to point, drawn as given): y-axis ticks from chart_nice_ticks, x labels thinned so they never
  * overlap (see CHART_FONT_PX), a legend, the centre line and process limits drawn segment by
  * segment (a line never joins across a rebasing break or a missing limit), the target, each
  * rebasing mark with its reason on hover, the series as one path that moves (M) past each

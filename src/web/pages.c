@@ -733,6 +733,75 @@ void page_rebase_add(struct page *pg)
 	}
 }
 
+/*
+ * Which chart the page shows, and the others that fit the measure as links (keeping the
+ * as-of time); why an attribute chart was not drawn; what its limits mean.
+ */
+static void chart_choice(struct page *pg, const struct store_org *org,
+			 const struct store_indicator *ind, const struct series *sr,
+			 enum series_chart asked, const char *as_of)
+{
+	struct html *h = &pg->h;
+	unsigned fits = series_charts(ind);
+	char base[512], part[256];
+
+	if (fits == 1u << SERIES_XMR)
+		return; /* XmR is the only chart for this measure */
+	page_href(part, sizeof part, "/org/", org->code, "/indicator/");
+	page_href(base, sizeof base, part, ind->code, NULL);
+	html_open(h, HTML_UL, HTML_ATTR_CLASS, "app-chart-choice", HTML_ATTR_ARIA_LABEL,
+		  "Chart type", -1);
+	for (int c = 0; c < SERIES__MAX; c++) {
+		struct cu_buf b;
+
+		if (!(fits >> c & 1))
+			continue;
+		html_open(h, HTML_LI, -1);
+		if ((enum series_chart)c == sr->chart) {
+			html_open(h, HTML_STRONG, HTML_ATTR_ARIA_CURRENT, "true", -1);
+			html_text(h, series_chart_title((enum series_chart)c));
+			html_close(h);
+		} else {
+			cu_buf_init(&b, sizeof base + 128);
+			cu_buf_printf(&b, "%s?chart=%s", base, series_chart_key((enum series_chart)c));
+			if (as_of && as_of[0]) {
+				cu_buf_adds(&b, "&as_of=");
+				html_url_segment(&b, as_of);
+			}
+			html_link(h, b.p && !b.failed ? b.p : base, NULL, NULL,
+				  series_chart_title((enum series_chart)c));
+			cu_buf_release(&b);
+		}
+		if (c == SERIES_XMR)
+			html_text(h, " (Making Data Count)");
+		html_close(h);
+	}
+	html_close(h);
+	if (sr->chart_refused) {
+		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "nhsuk-inset-text", -1);
+		html_textf(h, "A %s needs a numerator and a denominator for every period charted%s; "
+			      "this series does not have them, so the XmR chart is shown.",
+			   series_chart_title(asked),
+			   asked == SERIES_PP || asked == SERIES_UP
+				   ? " (and an overall figure above zero)"
+				   : "");
+		html_close(h);
+	} else if (sr->chart != SERIES_XMR) {
+		html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-body-s", -1);
+		html_text(h, "The centre line is the overall figure of each segment; the limits follow "
+			     "each period's denominator (3 sigma). ");
+		if (sr->chart == SERIES_PP || sr->chart == SERIES_UP)
+			html_textf(h, "Laney's factor for the latest segment is %.2f: the periods "
+				      "vary %.2f times as much as the %s model alone expects, and the "
+				      "limits are widened (or narrowed) by it. ",
+				   sr->sigma_z, sr->sigma_z,
+				   sr->chart == SERIES_PP ? "binomial" : "Poisson");
+		html_text(h, "The verdicts on the provider page and the needs-attention list come "
+			     "from the XmR chart.");
+		html_close(h);
+	}
+}
+
 static void indicator_page(struct page *pg, const char *error)
 {
 	struct html *h = &pg->h;
@@ -743,7 +812,8 @@ static void indicator_page(struct page *pg, const char *error)
 	struct series sr;
 	struct cu_err err;
 	char code[CU_MAX_CODE + 8], title[2 * CU_MAX_NAME + 8], href[512], part[256];
-	const char *dot;
+	const char *dot, *as_of = web_query(pg->req, "as_of");
+	enum series_chart chart;
 	int fmt = 0; /* 0 page, 1 csv, 2 xlsx */
 
 	cu_err_clear(&err);
@@ -752,13 +822,15 @@ static void indicator_page(struct page *pg, const char *error)
 		fmt = strcmp(dot, ".csv") == 0 ? 1 : strcmp(dot, ".xlsx") == 0 ? 2 : -1;
 		code[dot - code] = '\0';
 	}
-	if (fmt < 0 || store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
+	if (fmt < 0) {
+		page_not_found(pg);
+		return;
+	}
+	if (store_org_get(pg->s, &pg->actor, pg->arg[0], &org, &err) ||
 	    store_indicator_get(pg->s, &pg->actor, cu_str_of(code), &ind, &err) ||
-	    series_load(pg->s, &pg->actor, org.id, &ind, web_query(pg->req, "as_of"), &sr, &err)) {
-		if (fmt < 0)
-			page_not_found(pg);
-		else
-			page_error(pg, &err);
+	    series_load(pg->s, &pg->actor, org.id, &ind, as_of,
+			chart = series_chart_parse(web_query(pg->req, "chart"), &ind), &sr, &err)) {
+		page_error(pg, &err);
 		return;
 	}
 	if (fmt == 1) {
@@ -784,6 +856,7 @@ static void indicator_page(struct page *pg, const char *error)
 								  : "Neither direction is better",
 		   sr.has_chart ? variation_word(sr.xmr.variation) : "too few points for a chart");
 	html_close(h);
+	chart_choice(pg, &org, &ind, &sr, chart, as_of);
 	if (sr.has_chart) {
 		double *v = xmalloc((sr.n + 1) * sizeof *v), *m = xmalloc((sr.n + 1) * sizeof *m);
 		double *lo = xmalloc((sr.n + 1) * sizeof *lo), *hi = xmalloc((sr.n + 1) * sizeof *hi);
@@ -800,6 +873,8 @@ static void indicator_page(struct page *pg, const char *error)
 		}
 		c.id = "spc";
 		c.title = ind.title;
+		c.name = series_chart_title(sr.chart);
+		c.centre = sr.chart == SERIES_XMR ? "Mean" : "Centre line";
 		c.y_title = ind.measure == MODEL_MEASURE_PROPORTION ? "Per cent" : ind.unit;
 		c.unit = shown_unit(&ind);
 		c.decimals = shown_decimals(&ind);

@@ -94,6 +94,9 @@ static int setup(const char *db)
 			for (unsigned m = 0; m < 12; m++)
 				fprintf(f, "%s,AE_4HR_BREACH_T1,2024-%02u,%u,1000,\n", orgs[p].code,
 					m + 1, 100 + (m * 7 + p * 3) % 11 + (p == 2 && m == 11 ? 300 : 0));
+		/* Six months without a C. difficile case at RBB: a rate whose centre line is 0. */
+		for (unsigned m = 0; m < 6; m++)
+			fprintf(f, "RBB,HCAI_CDIFF_RATE,2024-%02u,0,5000,\n", m + 1);
 		fclose(f);
 		store_close(s);
 		snprintf(cmd, sizeof cmd, "%s -d %s import --profile custodian %s >/dev/null",
@@ -484,6 +487,59 @@ static void rebasing_splits_the_limits(void)
 	CHECK_INT(http_post(cookie[R_PROV2], "/org/RAA/indicator/AE_4HR_BREACH_T1", bodytext), 404);
 }
 
+/*
+ * The chart that fits the measure. RBB's months (setup: p = 1) are 103, 110, 106, 102, 109,
+ * 105, 101, 108, 104, 100, 107, 103 breaches of 1,000: 1,258 of 12,000, centre 0.104833.
+ *   p chart: sigma = sqrt(0.104833 x 0.895167 / 1000) = 0.0096873, limits 0.104833 -/+
+ *            0.029062 = 7.6% to 13.4%.
+ *   p' (Laney): the eleven moving ranges of p are 7, 4, 4, 7, 4, 4, 7, 4, 4, 7, 4 per 1,000,
+ *            mean 56 / 11 = 5.0909; with equal denominators sigma' = 0.0050909 / 1.128 =
+ *            0.0045132, sigma_z = 0.0045132 / 0.0096873 = 0.47, limits 9.1% to 11.8%: the same
+ *            as XmR's (mean -/+ 2.66 x 5.0909 per 1,000), as it must be with equal denominators.
+ * A u chart is not offered for a proportion (the request falls back to XmR); a u' chart of a
+ * rate whose centre is 0 is refused with the reason and XmR shown.
+ */
+static void chart_fits_the_measure(void)
+{
+	const char *base = "/org/RBB/indicator/AE_4HR_BREACH_T1";
+	char url[160];
+
+	CHECK_INT(http_get(cookie[R_COMM], base), 200);
+	CHECK_CONTAINS(http_body(), "<strong aria-current=\"true\">XmR chart</strong>");
+	CHECK_CONTAINS(http_body(), "<a href=\"/org/RBB/indicator/AE_4HR_BREACH_T1?chart=pp\">");
+	CHECK_CONTAINS(http_body(), "9.1% to 11.8%");
+	snprintf(url, sizeof url, "%s?chart=p", base);
+	CHECK_INT(http_get(cookie[R_COMM], url), 200);
+	CHECK_CONTAINS(http_body(), "<strong aria-current=\"true\">p chart</strong>");
+	CHECK_CONTAINS(http_body(), "7.6% to 13.4%");
+	CHECK_CONTAINS(http_body(), "Centre line");
+	CHECK_CONTAINS(http_body(), "p chart of 12 points");
+	CHECK(strstr(http_body(), "9.1% to 11.8%") == NULL);
+	snprintf(url, sizeof url, "%s?chart=pp&as_of=2999-01-01", base);
+	CHECK_INT(http_get(cookie[R_COMM], url), 200);
+	CHECK_CONTAINS(http_body(), "<strong aria-current=\"true\">p\u2032 chart (Laney)</strong>");
+	CHECK_CONTAINS(http_body(), "Laney&#39;s factor for the latest segment is 0.47");
+	CHECK_CONTAINS(http_body(), "9.1% to 11.8%");
+	/* The other charts' links keep the as-of time. */
+	CHECK_CONTAINS(http_body(), "AE_4HR_BREACH_T1?chart=p&amp;as_of=2999-01-01\"");
+	snprintf(url, sizeof url, "%s?chart=u", base);
+	CHECK_INT(http_get(cookie[R_COMM], url), 200);
+	CHECK_CONTAINS(http_body(), "<strong aria-current=\"true\">XmR chart</strong>");
+	CHECK(strstr(http_body(), "u chart") == NULL);
+	/* The API gives the same chart. */
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/org/RBB/indicator/AE_4HR_BREACH_T1?chart=p"),
+		  200);
+	CHECK_CONTAINS(http_body(), "\"chart\":\"p\"");
+	CHECK_CONTAINS(http_body(), "\"mean\":0.10483333333333");
+	/* A rate with no case: u' cannot be drawn (z is undefined at a centre of 0). */
+	CHECK_INT(http_get(cookie[R_COMM], "/org/RBB/indicator/HCAI_CDIFF_RATE?chart=up"), 200);
+	CHECK_CONTAINS(http_body(), "A u\u2032 chart (Laney) needs a numerator");
+	CHECK_CONTAINS(http_body(), "<strong aria-current=\"true\">XmR chart</strong>");
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/org/RBB/indicator/HCAI_CDIFF_RATE?chart=up"),
+		  200);
+	CHECK_CONTAINS(http_body(), "\"chart\":\"xmr\",\"chart_refused\":true");
+}
+
 /* The chart's data downloads as CSV (one row per period, the chart's columns) and as an Excel
  * workbook (a zip container), each named for the provider and indicator. */
 static void downloads_are_csv_and_xlsx(void)
@@ -579,6 +635,7 @@ int main(void)
 	RUN(lists_sort_and_page);
 	RUN(downloads_are_csv_and_xlsx);
 	RUN(rebasing_splits_the_limits);
+	RUN(chart_fits_the_measure);
 	RUN(html_writer_escapes_every_special_character);
 	web_stop(w);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
