@@ -252,23 +252,11 @@ int store_spells_cells_put(struct store *s, const struct cu_actor *a,
 	return 0;
 }
 
-int store_spells_import_get(struct store *s, const struct cu_actor *a, int64_t import_id,
-			    struct store_spells_import *out, struct cu_err *err)
+/* The header in the current row of ST (columns IMPORT_COLS) into *OUT. */
+static void import_row(sqlite3_stmt *st, struct store_spells_import *out)
 {
-	sqlite3_stmt *st;
 	char t[16];
-	int rc;
 
-	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_GET_IMPORT, err)))
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, import_id);
-	rc = store_step(s, st, "reading a spells import", err);
-	if (rc != 1)
-		return rc < 0 ? rc
-			      : cu_err_set(err, CU_ENOENT, "import %lld holds no spells results",
-					   (long long)import_id);
 	memset(out, 0, sizeof *out);
 	out->import_id = sqlite3_column_int64(st, 0);
 	out->indicator_id = sqlite3_column_int64(st, 1);
@@ -288,6 +276,25 @@ int store_spells_import_get(struct store *s, const struct cu_actor *a, int64_t i
 	out->has_phi = sqlite3_column_type(st, 13) != SQLITE_NULL;
 	out->phi = col_num(st, 13);
 	out->tau2 = sqlite3_column_double(st, 14);
+}
+
+int store_spells_import_get(struct store *s, const struct cu_actor *a, int64_t import_id,
+			    struct store_spells_import *out, struct cu_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
+		return CU_EDENIED;
+	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_GET_IMPORT, err)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, import_id);
+	rc = store_step(s, st, "reading a spells import", err);
+	if (rc != 1)
+		return rc < 0 ? rc
+			      : cu_err_set(err, CU_ENOENT, "import %lld holds no spells results",
+					   (long long)import_id);
+	import_row(st, out);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -395,25 +402,26 @@ int store_spells_group_list(struct store *s, const struct cu_actor *a, int64_t i
 	return rc;
 }
 
-int store_spells_series_list(struct store *s, const struct cu_actor *a, int64_t import_id,
-			     int (*cb)(void *arg, const struct store_spells_series *r), void *arg,
-			     struct cu_err *err)
+/*
+ * Step ST (columns of STMT_LIST_SERIES: the organisation last) handing A's visible rows to CB.
+ * With ONE_PROVIDER the rows are one provider's, so a hidden row ends the list.
+ */
+static int each_series(struct store *s, const struct cu_actor *a, sqlite3_stmt *st,
+		       bool one_provider, const char *what,
+		       int (*cb)(void *arg, const struct store_spells_series *r), void *arg,
+		       struct cu_err *err)
 {
 	struct store_spells_series r;
-	sqlite3_stmt *st;
 	int64_t last_org = 0;
 	int last = -1, rc, vis;
 
-	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_SERIES, err)))
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, import_id);
-	while ((rc = store_step(s, st, "reading CUSUM summaries", err)) == 1) {
+	while ((rc = store_step(s, st, what, err)) == 1) {
 		if ((vis = sees(s, a, sqlite3_column_int64(st, 9), &last_org, &last, err)) < 0) {
 			sqlite3_reset(st);
 			return vis;
 		}
+		if (!vis && one_provider)
+			break;
 		if (!vis)
 			continue;
 		r.import_id = sqlite3_column_int64(st, 0);
@@ -425,12 +433,28 @@ int store_spells_series_list(struct store *s, const struct cu_actor *a, int64_t 
 		r.alarms = sqlite3_column_int64(st, 6);
 		r.first_alarm = sqlite3_column_int64(st, 7);
 		r.s_end = sqlite3_column_double(st, 8);
-		if (cb(arg, &r)) {
-			sqlite3_reset(st);
-			return 0;
-		}
+		if (cb(arg, &r))
+			break;
+	}
+	if (rc == 1) {
+		sqlite3_reset(st);
+		return 0;
 	}
 	return rc;
+}
+
+int store_spells_series_list(struct store *s, const struct cu_actor *a, int64_t import_id,
+			     int (*cb)(void *arg, const struct store_spells_series *r), void *arg,
+			     struct cu_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
+		return CU_EDENIED;
+	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_SERIES, err)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, import_id);
+	return each_series(s, a, st, false, "reading CUSUM summaries", cb, arg, err);
 }
 
 int store_spells_cell_list(struct store *s, const struct cu_actor *a, int64_t import_id,
@@ -468,32 +492,6 @@ int store_spells_cell_list(struct store *s, const struct cu_actor *a, int64_t im
 	return rc;
 }
 
-/* The header in the current row of ST (columns IMPORT_COLS) into *OUT. */
-static void import_row(sqlite3_stmt *st, struct store_spells_import *out)
-{
-	char t[16];
-
-	memset(out, 0, sizeof *out);
-	out->import_id = sqlite3_column_int64(st, 0);
-	out->indicator_id = sqlite3_column_int64(st, 1);
-	store_col_text(st, 2, out->period_start, sizeof out->period_start);
-	store_col_text(st, 3, out->period_end, sizeof out->period_end);
-	store_col_text(st, 4, t, sizeof t);
-	out->grain = (enum model_grain)model_grain_parse(t);
-	out->spells = sqlite3_column_int64(st, 5);
-	out->deaths = sqlite3_column_int64(st, 6);
-	out->providers = sqlite3_column_int64(st, 7);
-	out->groups = sqlite3_column_int64(st, 8);
-	out->odds = sqlite3_column_double(st, 9);
-	out->h = sqlite3_column_double(st, 10);
-	out->tail_cut = sqlite3_column_double(st, 11);
-	store_col_text(st, 12, t, sizeof t);
-	out->winsorised = strcmp(t, "winsor") == 0;
-	out->has_phi = sqlite3_column_type(st, 13) != SQLITE_NULL;
-	out->phi = col_num(st, 13);
-	out->tau2 = sqlite3_column_double(st, 14);
-}
-
 int store_spells_import_list(struct store *s, const struct cu_actor *a,
 			     int (*cb)(void *arg, const struct store_spells_import *r), void *arg,
 			     struct cu_err *err)
@@ -521,10 +519,7 @@ int store_spells_provider_series_list(struct store *s, const struct cu_actor *a,
 				      int (*cb)(void *arg, const struct store_spells_series *r),
 				      void *arg, struct cu_err *err)
 {
-	struct store_spells_series r;
 	sqlite3_stmt *st;
-	int64_t last_org = 0;
-	int last = -1, rc, vis;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
 		return CU_EDENIED;
@@ -533,29 +528,5 @@ int store_spells_provider_series_list(struct store *s, const struct cu_actor *a,
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, import_id);
 	sqlite3_bind_int(st, 2, provider);
-	while ((rc = store_step(s, st, "reading a provider's CUSUM summaries", err)) == 1) {
-		if ((vis = sees(s, a, sqlite3_column_int64(st, 9), &last_org, &last, err)) < 0) {
-			sqlite3_reset(st);
-			return vis;
-		}
-		if (!vis) {
-			/* One provider: one organisation, so nothing further is visible. */
-			sqlite3_reset(st);
-			return 0;
-		}
-		r.import_id = sqlite3_column_int64(st, 0);
-		r.provider = sqlite3_column_int(st, 1);
-		r.diag_group = sqlite3_column_int(st, 2);
-		r.spells = sqlite3_column_int64(st, 3);
-		r.deaths = sqlite3_column_int64(st, 4);
-		r.expected = sqlite3_column_double(st, 5);
-		r.alarms = sqlite3_column_int64(st, 6);
-		r.first_alarm = sqlite3_column_int64(st, 7);
-		r.s_end = sqlite3_column_double(st, 8);
-		if (cb(arg, &r)) {
-			sqlite3_reset(st);
-			return 0;
-		}
-	}
-	return rc;
+	return each_series(s, a, st, true, "reading a provider's CUSUM summaries", cb, arg, err);
 }
