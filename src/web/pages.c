@@ -805,8 +805,8 @@ static void chart_choice(struct page *pg, const struct store_org *org,
 static void indicator_page(struct page *pg, const char *error)
 {
 	struct html *h = &pg->h;
-	static const char *const cols[] = { "Period", "Numerator", "Denominator", "Value", "Mean",
-					    "Limits", "Variation", "Rules", "Revision", NULL };
+	const char *cols[] = { "Period", "Numerator", "Denominator", "Value", "Mean", "Limits",
+			       "Variation", "Rules", "Revision", NULL };
 	struct store_org org;
 	struct store_indicator ind;
 	struct series sr;
@@ -919,6 +919,8 @@ static void indicator_page(struct page *pg, const char *error)
 	page_href(href, sizeof href, "/indicator/", ind.code, NULL);
 	html_link(h, href, NULL, NULL, "Compare with other providers");
 	html_close(h);
+	if (sr.chart != SERIES_XMR)
+		cols[4] = "Centre line";
 	page_table_start(h, "The data behind the chart", cols);
 	for (size_t i = 0; i < sr.n; i++) {
 		const struct store_obs *o = &sr.obs[i];
