@@ -10,12 +10,9 @@
  * the clock. Failed sign-ins are kept with their time so throttling works across connections,
  * threads and restarts; rows older than the throttle window are pruned on each insert.
  *
- * Statements: store_int.h has no module slot for users yet, so this file prepares each
- * statement per call and finalises it before returning (users_stmt / users_done). Every path
- * through a function below ends in users_done, so no statement outlives its call. Sign-in is
- * dominated by the password hash (tens of milliseconds), so the prepare costs nothing that
- * matters; adding STORE_MOD_USERS to store_int.h turns these into cached statements by
- * changing those two helpers only.
+ * Statements: one table, prepared once per connection through store_stmt (STORE_MOD_USERS)
+ * like every other module's, and reset when each call is done with it (users_done), so no
+ * statement holds a read open between calls. Rows are read by store_step and read_user.
  */
 #include "store/store_int.h"
 
@@ -78,27 +75,16 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_FAILURE_CLEAR] = "DELETE FROM signin_failure WHERE account = ?",
 };
 
-/* Prepare statement I for one call; NULL with ERR set on failure. */
+/* Statement I of the table, prepared once per connection; NULL with ERR set on failure. */
 static sqlite3_stmt *users_stmt(struct store *s, int i, struct cu_err *err)
 {
-	sqlite3_stmt *st = NULL;
-
-	if (i < 0 || i >= STMT__MAX) {
-		cu_err_set(err, CU_EDB, "internal error: user statement %d", i);
-		return NULL;
-	}
-	if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK) {
-		store_dberr(s, "preparing a statement", err);
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
+	return store_stmt(s, STORE_MOD_USERS, sql, STMT__MAX, i, err);
 }
 
-/* End a statement's use; returns RC so callers can write `return users_done(st, rc)`. */
+/* End a statement's use (reset it); returns RC so callers can write `return users_done(st, rc)`. */
 static int users_done(sqlite3_stmt *st, int rc)
 {
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -191,20 +177,17 @@ static int user_org(struct store *s, enum model_role role, const char *code, int
 	if (!(st = users_stmt(s, STMT_ORG_BY_CODE, err)))
 		return CU_EDB;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*org_id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, kind, sizeof kind);
-	}
-	users_done(st, 0);
-	if (rc == SQLITE_DONE) {
+	if ((rc = store_step(s, st, "finding an organisation", err)) < 0)
+		return rc;
+	if (rc == 0) {
 		char q[CU_MAX_SHOWN_VALUE * 4 + 8];
 
 		return cu_err_set(err, CU_ENOENT, "unknown organisation \"%s\"",
 				  cu_err_quote(code, strlen(code), q, sizeof q));
 	}
-	if (rc != SQLITE_ROW)
-		return store_dberr(s, "finding an organisation", err);
+	*org_id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, kind, sizeof kind);
+	users_done(st, 0);
 	if (model_org_kind_parse(kind) != kind_for_role[role])
 		return cu_err_set(err, CU_EINVAL,
 				  "organisation \"%.*s\" is a %s: a %s user needs a %s organisation",
@@ -272,17 +255,14 @@ int store_user_get(struct store *s, const struct cu_actor *a, const char *userna
 	if (!(st = users_stmt(s, STMT_USER_GET, err)))
 		return CU_EDB;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_user(st, 0, out);
-		if (pwhash && pwhash_n)
-			store_col_text(st, 8, pwhash, pwhash_n);
-		return users_done(st, 0);
-	}
-	users_done(st, 0);
-	if (rc == SQLITE_DONE)
+	if ((rc = store_step(s, st, "reading a user", err)) < 0)
+		return rc;
+	if (rc == 0)
 		return cu_err_set(err, CU_ENOENT, "no user \"%.*s\"", STORE_USERNAME_MAX, username);
-	return store_dberr(s, "reading a user", err);
+	read_user(st, 0, out);
+	if (pwhash && pwhash_n)
+		store_col_text(st, 8, pwhash, pwhash_n);
+	return users_done(st, 0);
 }
 
 int store_user_list(struct store *s, const struct cu_actor *a,
@@ -397,6 +377,7 @@ int store_session_get(struct store *s, const struct cu_actor *a,
 		      const unsigned char token_hash[STORE_TOKEN_HASH_BYTES],
 		      struct store_session *out, struct cu_err *err)
 {
+	const void *secret;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -405,26 +386,20 @@ int store_session_get(struct store *s, const struct cu_actor *a,
 	if (!(st = users_stmt(s, STMT_SESSION_GET, err)))
 		return CU_EDB;
 	sqlite3_bind_blob(st, 1, token_hash, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const void *secret = sqlite3_column_blob(st, 3);
-
-		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->created_at = sqlite3_column_int64(st, 1);
-		out->last_seen_at = sqlite3_column_int64(st, 2);
-		if (!secret || sqlite3_column_bytes(st, 3) != STORE_CSRF_SECRET_BYTES) {
-			users_done(st, 0);
-			return cu_err_set(err, CU_EDB, "a session's form secret is damaged");
-		}
-		memcpy(out->csrf_secret, secret, STORE_CSRF_SECRET_BYTES);
-		read_user(st, 4, &out->user);
-		return users_done(st, 0);
-	}
-	users_done(st, 0);
-	if (rc == SQLITE_DONE)
+	if ((rc = store_step(s, st, "reading a session", err)) < 0)
+		return rc;
+	if (rc == 0)
 		return cu_err_set(err, CU_ENOENT, "no such session");
-	return store_dberr(s, "reading a session", err);
+	secret = sqlite3_column_blob(st, 3);
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->created_at = sqlite3_column_int64(st, 1);
+	out->last_seen_at = sqlite3_column_int64(st, 2);
+	if (!secret || sqlite3_column_bytes(st, 3) != STORE_CSRF_SECRET_BYTES)
+		return users_done(st, cu_err_set(err, CU_EDB, "a session's form secret is damaged"));
+	memcpy(out->csrf_secret, secret, STORE_CSRF_SECRET_BYTES);
+	read_user(st, 4, &out->user);
+	return users_done(st, 0);
 }
 
 int store_session_touch(struct store *s, const struct cu_actor *a, int64_t id, int64_t now,
@@ -517,11 +492,8 @@ int store_signin_failure_count(struct store *s, const struct cu_actor *a, const 
 	sqlite3_bind_text(st, 1, account ? account : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, client_addr ? client_addr : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, since);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		store_dberr(s, "counting failed sign-ins", err);
-		return users_done(st, CU_EDB);
-	}
+	if ((rc = store_step(s, st, "counting failed sign-ins", err)) != 1)
+		return rc < 0 ? rc : cu_err_set(err, CU_EDB, "counting failed sign-ins: no answer");
 	*by_account = sqlite3_column_int64(st, 0);
 	*by_addr = sqlite3_column_int64(st, 1);
 	return users_done(st, 0);

@@ -3,6 +3,7 @@
  * and administration (users, organisations, commissioning relationships, the catalogue).
  * Forms follow the NHS.UK error summary pattern and keep what the user typed.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,12 +75,18 @@ static void submit_button(struct html *h, const char *text)
 
 /* ---- imports ---- */
 
-static int import_row(void *arg, const struct store_import *r)
+static int keep_import(void *arg, const struct store_import *r)
 {
-	struct html *h = arg;
+	page_rows_add(arg, r);
+	return 0;
+}
+
+static void import_cells(struct html *h, const void *row, void *arg)
+{
+	const struct store_import *r = row;
 	char n[32];
 
-	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+	(void)arg;
 	page_cell(h, r->started_at);
 	page_cell(h, r->file_name);
 	page_cell(h, r->profile);
@@ -88,9 +95,19 @@ static int import_row(void *arg, const struct store_import *r)
 	page_cell(h, n);
 	snprintf(n, sizeof n, "%lld", (long long)r->observations);
 	page_cell(h, n);
-	html_close(h);
-	return 0;
 }
+
+/* The history: every import, newest first by default. */
+static const struct page_col import_cols[] = {
+	{ "Started", "started", PAGE_SORT_TEXT, offsetof(struct store_import, started_at), NULL,
+	  true },
+	{ "File", "file", PAGE_SORT_TEXT, offsetof(struct store_import, file_name), NULL, false },
+	{ "Format", "format", PAGE_SORT_TEXT, offsetof(struct store_import, profile), NULL, false },
+	{ "By", "by", PAGE_SORT_TEXT, offsetof(struct store_import, actor), NULL, false },
+	{ "Rows", "rows", PAGE_SORT_INT64, offsetof(struct store_import, rows_read), NULL, true },
+	{ "Observations", "observations", PAGE_SORT_INT64,
+	  offsetof(struct store_import, observations), NULL, true },
+};
 
 static void upload_form(struct page *pg, const char *profile)
 {
@@ -120,21 +137,31 @@ static void upload_form(struct page *pg, const char *profile)
 void page_imports(struct page *pg)
 {
 	struct html *h = &pg->h;
-	static const char *const cols[] = { "Started", "File", "Format", "By", "Rows",
-					    "Observations", NULL };
+	struct page_rows rows = { .size = sizeof(struct store_import) };
 	struct cu_err err;
 
 	cu_err_clear(&err);
+	if (store_import_list(pg->s, &pg->actor, 0, keep_import, &rows, &err)) {
+		free(rows.p);
+		page_error(pg, &err);
+		return;
+	}
 	page_start(pg, "Imports");
 	html_elem(h, HTML_H1, NULL, "Imports");
 	upload_form(pg, NULL);
 	html_elem(h, HTML_H2, NULL, "History");
-	page_table_start(h, "The 50 latest imports", cols);
-	if (store_import_list(pg->s, &pg->actor, 50, import_row, h, &err)) {
-		page_error(pg, &err);
-		return;
-	}
-	page_table_end(h);
+	page_list(pg, &(struct page_list){ .path = "/imports",
+					   .caption = "Every file imported",
+					   .noun = "imports",
+					   .empty = "Nothing has been imported yet.",
+					   .cols = import_cols,
+					   .ncols = sizeof import_cols / sizeof *import_cols,
+					   .def = 0,
+					   .rows = rows.p,
+					   .n = rows.n,
+					   .size = rows.size,
+					   .cells = import_cells });
+	free(rows.p);
 	page_end(pg);
 }
 
@@ -218,20 +245,43 @@ void page_import_upload(struct page *pg)
 
 /* ---- users ---- */
 
-static int user_row(void *arg, const struct store_user *u)
+static int keep_user(void *arg, const struct store_user *u)
 {
-	struct html *h = arg;
+	page_rows_add(arg, u);
+	return 0;
+}
 
-	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+static void user_cells(struct html *h, const void *row, void *arg)
+{
+	const struct store_user *u = row;
+
+	(void)arg;
 	page_cell(h, u->username);
 	page_cell(h, u->display_name);
 	page_cell(h, model_role_name(u->role));
 	page_cell(h, u->org_code[0] ? u->org_code : "-");
 	page_cell(h, u->disabled ? "disabled" : "active");
 	page_cell(h, u->created_at);
-	html_close(h);
-	return 0;
 }
+
+/* By the role's name, as shown. */
+static int user_by_role(const void *a, const void *b)
+{
+	return page_text_cmp(model_role_name(((const struct store_user *)a)->role),
+		      model_role_name(((const struct store_user *)b)->role));
+}
+
+static const struct page_col user_cols[] = {
+	{ "User name", "username", PAGE_SORT_TEXT, offsetof(struct store_user, username), NULL,
+	  false },
+	{ "Name", "name", PAGE_SORT_TEXT, offsetof(struct store_user, display_name), NULL, false },
+	{ "Role", "role", PAGE_SORT_FN, 0, user_by_role, false },
+	{ "Organisation", "org", PAGE_SORT_TEXT, offsetof(struct store_user, org_code), NULL,
+	  false },
+	{ "Status", "status", PAGE_SORT_BOOL, offsetof(struct store_user, disabled), NULL, false },
+	{ "Created", "created", PAGE_SORT_TEXT, offsetof(struct store_user, created_at), NULL,
+	  true },
+};
 
 static const char *const role_values[] = { "commissioner", "provider", "regulator", "oversight",
 					   "admin" };
@@ -243,8 +293,7 @@ static void users_page(struct page *pg, const char *const *errs, const char *con
 		       size_t nerr)
 {
 	struct html *h = &pg->h;
-	static const char *const cols[] = { "User name", "Name", "Role", "Organisation", "Status",
-					    "Created", NULL };
+	struct page_rows rows = { .size = sizeof(struct store_user) };
 	struct cu_err err;
 	const char *e_user = NULL, *e_pw = NULL, *e_org = NULL;
 
@@ -257,16 +306,27 @@ static void users_page(struct page *pg, const char *const *errs, const char *con
 			e_org = errs[i];
 	}
 	cu_err_clear(&err);
+	if (store_user_list(pg->s, &pg->actor, keep_user, &rows, &err)) {
+		free(rows.p);
+		page_error(pg, &err);
+		return;
+	}
 	page_start(pg, nerr ? "Error: Users" : "Users");
 	if (nerr)
 		page_error_summary(h, errs, fields, nerr);
 	html_elem(h, HTML_H1, NULL, "Users");
-	page_table_start(h, "Everyone who can sign in", cols);
-	if (store_user_list(pg->s, &pg->actor, user_row, h, &err)) {
-		page_error(pg, &err);
-		return;
-	}
-	page_table_end(h);
+	page_list(pg, &(struct page_list){ .path = "/admin/users",
+					   .caption = "Everyone who can sign in",
+					   .noun = "users",
+					   .empty = "Nobody can sign in yet.",
+					   .cols = user_cols,
+					   .ncols = sizeof user_cols / sizeof *user_cols,
+					   .def = 0,
+					   .rows = rows.p,
+					   .n = rows.n,
+					   .size = rows.size,
+					   .cells = user_cells });
+	free(rows.p);
 	html_elem(h, HTML_H2, NULL, "Add a user");
 	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, "/admin/users", -1);
 	page_csrf_field(pg);
@@ -320,88 +380,74 @@ void page_admin_user_add(struct page *pg)
 
 /* ---- organisations, relationships, catalogue ---- */
 
-static int org_by_code(const void *a, const void *b)
+static void org_cells(struct html *h, const void *row, void *arg)
 {
-	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
+	const struct store_org *o = row;
+
+	(void)arg;
+	page_cell(h, o->code);
+	page_cell(h, o->name);
+	page_cell(h, model_org_kind_name(o->kind));
+	page_cell(h, o->parent[0] ? o->parent : "-");
+	page_cell(h, o->postcode);
 }
 
+/* By the kind's name, as shown. */
 static int org_by_kind(const void *a, const void *b)
 {
-	const struct store_org *x = a, *y = b;
-
-	return x->kind != y->kind ? (int)x->kind - (int)y->kind : strcmp(x->name, y->name);
+	return page_text_cmp(model_org_kind_name(((const struct store_org *)a)->kind),
+		      model_org_kind_name(((const struct store_org *)b)->kind));
 }
+
+static const struct page_col org_cols[] = {
+	{ "Code", "code", PAGE_SORT_TEXT, offsetof(struct store_org, code), NULL, false },
+	{ "Name", "name", PAGE_SORT_TEXT, offsetof(struct store_org, name), NULL, false },
+	{ "Kind", "kind", PAGE_SORT_FN, 0, org_by_kind, false },
+	{ "Parent", "parent", PAGE_SORT_TEXT, offsetof(struct store_org, parent), NULL, false },
+	{ "Postcode", "postcode", PAGE_SORT_TEXT, offsetof(struct store_org, postcode), NULL,
+	  false },
+};
 
 void page_admin_orgs(struct page *pg)
 {
 	struct html *h = &pg->h;
-	static const char *const keys[] = { "code", "name", "kind" };
-	static const char *const titles[] = { "Code", "Name", "Kind" };
-	const char *sort = web_query(pg->req, "sort"), *pq = web_query(pg->req, "page");
-	long pageno = pq ? strtol(pq, NULL, 10) : 1, pages;
 	struct org_vec v = { 0 };
 	struct cu_err err;
 
 	cu_err_clear(&err);
-	if (!sort || (strcmp(sort, "code") != 0 && strcmp(sort, "kind") != 0))
-		sort = "name"; /* the store lists by name */
 	if (store_org_list(pg->s, &pg->actor, org_vec_keep, &v, &err)) {
 		free(v.o);
 		page_error(pg, &err);
 		return;
 	}
-	if (strcmp(sort, "code") == 0)
-		qsort(v.o, v.n, sizeof *v.o, org_by_code);
-	else if (strcmp(sort, "kind") == 0)
-		qsort(v.o, v.n, sizeof *v.o, org_by_kind);
-	pages = v.n ? (long)((v.n + PAGE_ROWS - 1) / PAGE_ROWS) : 1;
-	if (pageno < 1 || pageno > pages)
-		pageno = 1;
 	page_start(pg, "Organisations");
 	html_elem(h, HTML_H1, NULL, "Organisations");
-	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
-	html_open(h, HTML_CAPTION, HTML_ATTR_CLASS, "nhsuk-table__caption", -1);
-	html_textf(h, "%zu organisations; choose a column heading to sort by it", v.n);
-	html_close(h);
-	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
-	html_open(h, HTML_TR, -1);
-	for (size_t k = 0; k < 3; k++) {
-		char href[64];
-
-		snprintf(href, sizeof href, "/admin/organisations?sort=%s", keys[k]);
-		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
-			  HTML_ATTR_ARIA_SORT, strcmp(sort, keys[k]) == 0 ? "ascending" : "none", -1);
-		html_link(h, href, NULL, NULL, titles[k]);
-		html_close(h);
-	}
-	html_elem(h, HTML_TH, "nhsuk-table__header", "Parent");
-	html_elem(h, HTML_TH, "nhsuk-table__header", "Postcode");
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
-	for (size_t i = (size_t)(pageno - 1) * PAGE_ROWS; i < v.n && i < (size_t)pageno * PAGE_ROWS;
-	     i++) {
-		const struct store_org *o = &v.o[i];
-
-		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		page_cell(h, o->code);
-		page_cell(h, o->name);
-		page_cell(h, model_org_kind_name(o->kind));
-		page_cell(h, o->parent[0] ? o->parent : "-");
-		page_cell(h, o->postcode);
-		html_close(h);
-	}
-	page_table_end(h);
-	page_pager(pg, "/admin/organisations", sort, pageno, pages);
+	page_list(pg, &(struct page_list){ .path = "/admin/organisations",
+					   .caption = "Every organisation",
+					   .noun = "organisations",
+					   .empty = "There are no organisations yet.",
+					   .cols = org_cols,
+					   .ncols = sizeof org_cols / sizeof *org_cols,
+					   .def = 1,
+					   .rows = v.o,
+					   .n = v.n,
+					   .size = sizeof *v.o,
+					   .cells = org_cells });
 	free(v.o);
 	page_end(pg);
 }
 
-static int rel_row(void *arg, const struct store_relation *r)
+static int keep_relation(void *arg, const struct store_relation *r)
 {
-	struct html *h = arg;
+	page_rows_add(arg, r);
+	return 0;
+}
 
-	html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+static void rel_cells(struct html *h, const void *row, void *arg)
+{
+	const struct store_relation *r = row;
+
+	(void)arg;
 	html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 	html_textf(h, "%s (%s)", r->from_name, r->from_code);
 	html_close(h);
@@ -410,29 +456,68 @@ static int rel_row(void *arg, const struct store_relation *r)
 	html_close(h);
 	page_cell(h, r->coordinating ? "yes" : "no");
 	page_cell(h, r->started_at);
-	html_close(h);
-	return 0;
 }
+
+/* By name, then code: the order of "name (code)" as shown. */
+static int name_code_cmp(const char *an, const char *ac, const char *bn, const char *bc)
+{
+	int c = page_text_cmp(an, bn);
+
+	return c ? c : page_text_cmp(ac, bc);
+}
+
+static int rel_by_commissioner(const void *a, const void *b)
+{
+	const struct store_relation *x = a, *y = b;
+
+	return name_code_cmp(x->from_name, x->from_code, y->from_name, y->from_code);
+}
+
+static int rel_by_provider(const void *a, const void *b)
+{
+	const struct store_relation *x = a, *y = b;
+
+	return name_code_cmp(x->to_name, x->to_code, y->to_name, y->to_code);
+}
+
+static const struct page_col rel_cols[] = {
+	{ "Commissioner", "commissioner", PAGE_SORT_FN, 0, rel_by_commissioner, false },
+	{ "Provider", "provider", PAGE_SORT_FN, 0, rel_by_provider, false },
+	{ "Coordinating", "coordinating", PAGE_SORT_BOOL,
+	  offsetof(struct store_relation, coordinating), NULL, true },
+	{ "Since", "since", PAGE_SORT_TEXT, offsetof(struct store_relation, started_at), NULL,
+	  true },
+};
 
 static void relationships_page(struct page *pg, const char *error)
 {
 	struct html *h = &pg->h;
-	static const char *const cols[] = { "Commissioner", "Provider", "Coordinating", "Since",
-					    NULL };
+	struct page_rows rows = { .size = sizeof(struct store_relation) };
 	const char *fields[1] = { "commissioner" };
 	struct cu_err err;
 
 	cu_err_clear(&err);
+	if (store_commissioning_list(pg->s, &pg->actor, keep_relation, &rows, &err)) {
+		free(rows.p);
+		page_error(pg, &err);
+		return;
+	}
 	page_start(pg, error ? "Error: Commissioning" : "Commissioning");
 	if (error)
 		page_error_summary(h, &error, fields, 1);
 	html_elem(h, HTML_H1, NULL, "Commissioning relationships");
-	page_table_start(h, "Which commissioner commissions which provider", cols);
-	if (store_commissioning_list(pg->s, &pg->actor, rel_row, h, &err)) {
-		page_error(pg, &err);
-		return;
-	}
-	page_table_end(h);
+	page_list(pg, &(struct page_list){ .path = "/admin/relationships",
+					   .caption = "Which commissioner commissions which provider",
+					   .noun = "relationships",
+					   .empty = "No commissioner commissions a provider yet.",
+					   .cols = rel_cols,
+					   .ncols = sizeof rel_cols / sizeof *rel_cols,
+					   .def = 0,
+					   .rows = rows.p,
+					   .n = rows.n,
+					   .size = rows.size,
+					   .cells = rel_cells });
+	free(rows.p);
 	html_elem(h, HTML_H2, NULL, "Add a relationship");
 	html_open(h, HTML_FORM, HTML_ATTR_METHOD, "post", HTML_ATTR_ACTION, "/admin/relationships",
 		  -1);
@@ -465,11 +550,59 @@ void page_admin_relationship_add(struct page *pg)
 	relationships_page(pg, err.code ? err.msg : "Enter a commissioner code and a provider code");
 }
 
+static const char *better_text(enum model_polarity p)
+{
+	return p == MODEL_POLARITY_HIGHER_BETTER  ? "higher"
+	       : p == MODEL_POLARITY_LOWER_BETTER ? "lower"
+						  : "neither";
+}
+
+static void indicator_cells(struct html *h, const void *row, void *arg)
+{
+	const struct store_indicator *ind = row;
+
+	(void)arg;
+	page_cell(h, ind->code);
+	page_cell(h, ind->title);
+	page_cell(h, ind->service);
+	page_cell(h, model_domain_title(ind->domain));
+	page_cell(h, model_measure_name(ind->measure));
+	page_cell(h, better_text(ind->polarity));
+}
+
+/* Domains, measures and polarities by the words shown for them. */
+static int ind_by_domain(const void *a, const void *b)
+{
+	return page_text_cmp(model_domain_title(((const struct store_indicator *)a)->domain),
+		      model_domain_title(((const struct store_indicator *)b)->domain));
+}
+
+static int ind_by_measure(const void *a, const void *b)
+{
+	return page_text_cmp(model_measure_name(((const struct store_indicator *)a)->measure),
+		      model_measure_name(((const struct store_indicator *)b)->measure));
+}
+
+static int ind_by_better(const void *a, const void *b)
+{
+	return page_text_cmp(better_text(((const struct store_indicator *)a)->polarity),
+		      better_text(((const struct store_indicator *)b)->polarity));
+}
+
+static const struct page_col indicator_cols[] = {
+	{ "Code", "code", PAGE_SORT_TEXT, offsetof(struct store_indicator, code), NULL, false },
+	{ "Indicator", "title", PAGE_SORT_TEXT, offsetof(struct store_indicator, title), NULL,
+	  false },
+	{ "Service", "service", PAGE_SORT_TEXT, offsetof(struct store_indicator, service), NULL,
+	  false },
+	{ "Domain", "domain", PAGE_SORT_FN, 0, ind_by_domain, false },
+	{ "Measure", "measure", PAGE_SORT_FN, 0, ind_by_measure, false },
+	{ "Better", "better", PAGE_SORT_FN, 0, ind_by_better, false },
+};
+
 void page_admin_catalogue(struct page *pg)
 {
 	struct html *h = &pg->h;
-	static const char *const cols[] = { "Code", "Indicator", "Service", "Domain", "Measure",
-					    "Better", NULL };
 	struct store_indicator *cat = NULL;
 	size_t n = 0;
 	struct cu_err err;
@@ -481,20 +614,17 @@ void page_admin_catalogue(struct page *pg)
 	}
 	page_start(pg, "Indicators");
 	html_elem(h, HTML_H1, NULL, "Indicator catalogue");
-	page_table_start(h, "Every indicator custodian knows", cols);
-	for (size_t i = 0; i < n; i++) {
-		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		page_cell(h, cat[i].code);
-		page_cell(h, cat[i].title);
-		page_cell(h, cat[i].service);
-		page_cell(h, model_domain_title(cat[i].domain));
-		page_cell(h, model_measure_name(cat[i].measure));
-		page_cell(h, cat[i].polarity == MODEL_POLARITY_HIGHER_BETTER	  ? "higher"
-			: cat[i].polarity == MODEL_POLARITY_LOWER_BETTER ? "lower"
-									  : "neither");
-		html_close(h);
-	}
-	page_table_end(h);
+	page_list(pg, &(struct page_list){ .path = "/admin/catalogue",
+					   .caption = "Every indicator custodian knows",
+					   .noun = "indicators",
+					   .empty = "The catalogue is empty.",
+					   .cols = indicator_cols,
+					   .ncols = sizeof indicator_cols / sizeof *indicator_cols,
+					   .def = 2,
+					   .rows = cat,
+					   .n = n,
+					   .size = sizeof *cat,
+					   .cells = indicator_cells });
 	free(cat);
 	page_end(pg);
 }

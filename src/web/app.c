@@ -1,12 +1,17 @@
 /* The application's router, session handling and page layout; see app.h. */
 #include "web/app.h"
 
+#include <assert.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/mem.h"
+#include "base/num.h"
+#include "base/str.h"
 
 /* Who may open a page at all; what they then see is the store's decision. */
 enum need {
@@ -280,11 +285,15 @@ void page_redirect(struct page *pg, const char *location)
 	snprintf(pg->res->location, sizeof pg->res->location, "%s", location);
 }
 
-/* "Previous" and "Next" links of a paginated list. */
-void page_pager(struct page *pg, const char *base, const char *sort, long pageno, long pages)
+/*
+ * "Previous" and "Next" links of a paginated list. SORT is a column's key from the page's own
+ * static table, never the request's text, so the link needs no encoding beyond the writer's.
+ */
+void page_pager(struct page *pg, const char *base, const char *sort, bool desc, long pageno,
+		long pages)
 {
 	struct html *h = &pg->h;
-	char href[256];
+	char href[512];
 
 	if (pages <= 1)
 		return;
@@ -292,14 +301,16 @@ void page_pager(struct page *pg, const char *base, const char *sort, long pageno
 		  HTML_ATTR_ARIA_LABEL, "Pagination", -1);
 	html_open(h, HTML_UL, HTML_ATTR_CLASS, "nhsuk-list nhsuk-pagination__list", -1);
 	if (pageno > 1) {
-		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno - 1);
+		snprintf(href, sizeof href, "%s?sort=%s&dir=%s&page=%ld", base, sort,
+			 desc ? "desc" : "asc", pageno - 1);
 		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--previous", -1);
 		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--prev",
 			  "Previous page");
 		html_close(h);
 	}
 	if (pageno < pages) {
-		snprintf(href, sizeof href, "%s?sort=%s&page=%ld", base, sort, pageno + 1);
+		snprintf(href, sizeof href, "%s?sort=%s&dir=%s&page=%ld", base, sort,
+			 desc ? "desc" : "asc", pageno + 1);
 		html_open(h, HTML_LI, HTML_ATTR_CLASS, "nhsuk-pagination-item--next", -1);
 		html_link(h, href, NULL, "nhsuk-pagination__link nhsuk-pagination__link--next",
 			  "Next page");
@@ -310,6 +321,196 @@ void page_pager(struct page *pg, const char *base, const char *sort, long pageno
 	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-body-s", -1);
 	html_textf(h, "Page %ld of %ld", pageno, pages);
 	html_close(h);
+}
+
+/* ---- lists: sorted, paged, one way for every list page (see app.h) ---- */
+
+void page_rows_add(struct page_rows *r, const void *row)
+{
+	r->p = xgrow(r->p, r->n, &r->cap, r->size);
+	memcpy((char *)r->p + r->n * r->size, row, r->size);
+	r->n++;
+}
+
+int page_text_cmp(const char *a, const char *b)
+{
+	int c = strcasecmp(a, b);
+
+	return c ? c : strcmp(a, b);
+}
+
+/* Rows A and B in column C's ascending order: <0, 0 or >0. */
+static int col_cmp(const struct page_col *c, const void *a, const void *b)
+{
+	const char *x = (const char *)a + c->off, *y = (const char *)b + c->off;
+
+	switch (c->sort) {
+	case PAGE_SORT_TEXT:
+		return page_text_cmp(x, y);
+	case PAGE_SORT_INT64: {
+		int64_t p = *(const int64_t *)(const void *)x, q = *(const int64_t *)(const void *)y;
+
+		return (p > q) - (p < q);
+	}
+	case PAGE_SORT_BOOL:
+		return (int)*(const bool *)(const void *)x - (int)*(const bool *)(const void *)y;
+	case PAGE_SORT_FN:
+		return c->cmp(a, b);
+	case PAGE_SORT_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* An order of rows: by COL (descending when DESC); rows that tie there by TIE (NULL: none,
+ * descending when TIE_DESC). */
+struct list_order {
+	const struct page_col *col, *tie;
+	bool desc, tie_desc;
+};
+
+static int order_cmp(const struct list_order *o, const void *a, const void *b)
+{
+	int r = col_cmp(o->col, a, b);
+
+	if (o->desc)
+		r = -r;
+	if (!r && o->tie) {
+		r = col_cmp(o->tie, a, b);
+		if (o->tie_desc)
+			r = -r;
+	}
+	return r;
+}
+
+/*
+ * Merge sort of the row pointers P[0 .. N) in order O, with TMP (room for N) as scratch. A row
+ * from the right half goes first only when it is strictly before the left one, so rows that
+ * tie keep their order (the store's). qsort is neither stable nor able to carry O without a
+ * global.
+ */
+static void list_sort(const void **p, const void **tmp, size_t n, const struct list_order *o)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	list_sort(p, tmp, mid, o);
+	list_sort(p + mid, tmp, n - mid, o);
+	while (i < mid && j < n)
+		tmp[k++] = order_cmp(o, p[j], p[i]) < 0 ? p[j++] : p[i++];
+	while (i < mid)
+		tmp[k++] = p[i++];
+	while (j < n)
+		tmp[k++] = p[j++];
+	memcpy(p, tmp, n * sizeof *p);
+}
+
+void page_list_view(const struct page_list *l, const char *sort, const char *dir,
+		    const char *page, struct page_list_view *out)
+{
+	long long want;
+	struct cu_err err;
+
+	assert(l->def < l->ncols && l->cols[l->def].sort != PAGE_SORT_NONE);
+	out->col = l->def;
+	for (size_t i = 0; sort && i < l->ncols; i++)
+		if (l->cols[i].sort != PAGE_SORT_NONE && l->cols[i].key &&
+		    strcmp(l->cols[i].key, sort) == 0)
+			out->col = i;
+	if (dir && strcmp(dir, "asc") == 0)
+		out->desc = false;
+	else if (dir && strcmp(dir, "desc") == 0)
+		out->desc = true;
+	else
+		out->desc = l->cols[out->col].desc_first;
+	out->pages = l->n ? (long)((l->n + PAGE_ROWS - 1) / PAGE_ROWS) : 1;
+	out->pageno = 1;
+	cu_err_clear(&err);
+	if (page && cu_num_int(cu_str_of(page), 1, out->pages, &want, &err) == 0)
+		out->pageno = (long)want;
+}
+
+/* One heading: a link to its sort (the other direction when it is the sorted column). */
+static void list_heading(struct html *h, const struct page_list *l,
+			 const struct page_list_view *v, size_t i)
+{
+	const struct page_col *c = &l->cols[i];
+	bool sorted = i == v->col;
+	bool desc = sorted ? !v->desc : c->desc_first;
+	char href[512];
+
+	if (c->sort == PAGE_SORT_NONE) {
+		html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+			  -1);
+		html_text(h, c->label);
+		html_close(h);
+		return;
+	}
+	snprintf(href, sizeof href, "%s?sort=%s&dir=%s", l->path, c->key, desc ? "desc" : "asc");
+	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
+		  HTML_ATTR_ARIA_SORT,
+		  sorted ? (v->desc ? "descending" : "ascending") : NULL, -1);
+	html_link(h, href, NULL, NULL, c->label);
+	html_close(h);
+}
+
+void page_list(struct page *pg, const struct page_list *l)
+{
+	struct html *h = &pg->h;
+	struct page_list_view v;
+	const void **p, **tmp;
+	size_t first, last;
+
+	page_list_view(l, web_query(pg->req, "sort"), web_query(pg->req, "dir"),
+		       web_query(pg->req, "page"), &v);
+	if (l->n == 0) {
+		html_elem(h, HTML_P, NULL, l->empty);
+		return;
+	}
+	p = xcalloc(l->n, sizeof *p);
+	tmp = xcalloc(l->n, sizeof *tmp);
+	for (size_t i = 0; i < l->n; i++)
+		p[i] = (const char *)l->rows + i * l->size;
+	list_sort(p, tmp, l->n,
+		  &(struct list_order){ .col = &l->cols[v.col],
+					.desc = v.desc,
+					.tie = v.col == l->def ? NULL : &l->cols[l->def],
+					.tie_desc = l->cols[l->def].desc_first });
+	first = (size_t)(v.pageno - 1) * PAGE_ROWS;
+	last = first + PAGE_ROWS < l->n ? first + PAGE_ROWS : l->n;
+
+	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
+	html_open(h, HTML_CAPTION, HTML_ATTR_CLASS, "nhsuk-table__caption", -1);
+	html_text(h, l->caption);
+	html_open(h, HTML_SPAN, HTML_ATTR_CLASS, "nhsuk-caption-m", -1);
+	if (v.pages > 1)
+		html_textf(h, "%zu %s, sorted by %s (%s); %zu to %zu shown. ", l->n, l->noun,
+			   l->cols[v.col].label, v.desc ? "descending" : "ascending", first + 1,
+			   last);
+	else
+		html_textf(h, "%zu %s, sorted by %s (%s). ", l->n, l->noun, l->cols[v.col].label,
+			   v.desc ? "descending" : "ascending");
+	html_text(h, "Choose a column heading to sort by it.");
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
+	html_open(h, HTML_TR, -1);
+	for (size_t i = 0; i < l->ncols; i++)
+		list_heading(h, l, &v, i);
+	html_close(h);
+	html_close(h);
+	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
+	for (size_t i = first; i < last; i++) {
+		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
+		l->cells(h, p[i], l->arg);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+	page_pager(pg, l->path, l->cols[v.col].key, v.desc, v.pageno, v.pages);
+	free(p);
+	free(tmp);
 }
 
 /* ---- tables and form errors, as the NHS.UK design system draws them ---- */

@@ -237,72 +237,50 @@ void page_home(struct page *pg)
 
 /* ---- providers ---- */
 
-static int by_code(const void *a, const void *b)
+static void provider_cells(struct html *h, const void *row, void *arg)
 {
-	return strcmp(((const struct store_org *)a)->code, ((const struct store_org *)b)->code);
+	const struct store_org *o = row;
+
+	(void)arg;
+	html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
+	html_link(h, "/org/", o->code, NULL, o->code);
+	html_close(h);
+	page_cell(h, o->name);
+	page_cell(h, o->postcode);
 }
+
+static const struct page_col provider_cols[] = {
+	{ "Code", "code", PAGE_SORT_TEXT, offsetof(struct store_org, code), NULL, false },
+	{ "Name", "name", PAGE_SORT_TEXT, offsetof(struct store_org, name), NULL, false },
+	{ "Postcode", "postcode", PAGE_SORT_TEXT, offsetof(struct store_org, postcode), NULL,
+	  false },
+};
 
 void page_providers(struct page *pg)
 {
 	struct html *h = &pg->h;
-	const char *sort = web_query(pg->req, "sort"), *pq = web_query(pg->req, "page");
-	long pageno = pq ? strtol(pq, NULL, 10) : 1, pages;
 	struct org_vec v = { 0 };
 	struct cu_err err;
 
 	cu_err_clear(&err);
-	if (!sort || strcmp(sort, "code") != 0)
-		sort = "name";
 	if (store_org_list(pg->s, &pg->actor, org_vec_keep_providers, &v, &err)) {
 		free(v.o);
 		page_error(pg, &err);
 		return;
 	}
-	if (strcmp(sort, "code") == 0)
-		qsort(v.o, v.n, sizeof *v.o, by_code);
-	pages = v.n ? (long)((v.n + PAGE_ROWS - 1) / PAGE_ROWS) : 1;
-	if (pageno < 1 || pageno > pages)
-		pageno = 1;
 	page_start(pg, "Providers");
 	html_elem(h, HTML_H1, NULL, "Providers");
-	html_open(h, HTML_P, -1);
-	html_textf(h, "%zu providers you can see. Sort by ", v.n);
-	html_link(h, "/providers?sort=name", NULL, NULL, "name");
-	html_text(h, " or ");
-	html_link(h, "/providers?sort=code", NULL, NULL, "code");
-	html_text(h, ".");
-	html_close(h);
-	html_open(h, HTML_TABLE, HTML_ATTR_CLASS, "nhsuk-table", -1);
-	html_elem(h, HTML_CAPTION, "nhsuk-table__caption", "Providers");
-	html_open(h, HTML_THEAD, HTML_ATTR_CLASS, "nhsuk-table__head", -1);
-	html_open(h, HTML_TR, -1);
-	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
-		  HTML_ATTR_ARIA_SORT, strcmp(sort, "code") == 0 ? "ascending" : "none", -1);
-	html_text(h, "Code");
-	html_close(h);
-	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col",
-		  HTML_ATTR_ARIA_SORT, strcmp(sort, "name") == 0 ? "ascending" : "none", -1);
-	html_text(h, "Name");
-	html_close(h);
-	html_open(h, HTML_TH, HTML_ATTR_CLASS, "nhsuk-table__header", HTML_ATTR_SCOPE, "col", -1);
-	html_text(h, "Postcode");
-	html_close(h);
-	html_close(h);
-	html_close(h);
-	html_open(h, HTML_TBODY, HTML_ATTR_CLASS, "nhsuk-table__body", -1);
-	for (size_t i = (size_t)(pageno - 1) * PAGE_ROWS; i < v.n && i < (size_t)pageno * PAGE_ROWS;
-	     i++) {
-		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
-		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-		html_link(h, "/org/", v.o[i].code, NULL, v.o[i].code);
-		html_close(h);
-		page_cell(h, v.o[i].name);
-		page_cell(h, v.o[i].postcode);
-		html_close(h);
-	}
-	html_close(h);
-	html_close(h);
-	page_pager(pg, "/providers", sort, pageno, pages);
+	page_list(pg, &(struct page_list){ .path = "/providers",
+					   .caption = "Providers you can see",
+					   .noun = "providers",
+					   .empty = "There are no providers you can see.",
+					   .cols = provider_cols,
+					   .ncols = sizeof provider_cols / sizeof *provider_cols,
+					   .def = 1,
+					   .rows = v.o,
+					   .n = v.n,
+					   .size = sizeof *v.o,
+					   .cells = provider_cells });
 	free(v.o);
 	page_end(pg);
 }

@@ -569,7 +569,8 @@ static void lists_sort_and_page(void)
 	a = strstr(http_body(), ">QAA<");
 	b = strstr(http_body(), ">RAA<");
 	CHECK(a && b && a < b);
-	CHECK_CONTAINS(http_body(), "aria-sort=\"ascending\"><a href=\"/admin/organisations?sort=code\"");
+	CHECK_CONTAINS(http_body(), "aria-sort=\"ascending\"><a href=\"/admin/organisations?sort=code"
+			       "&amp;dir=desc\"");
 	CHECK_INT(http_get(cookie[R_ADMIN], "/admin/organisations?sort=name&page=99"), 200);
 	a = strstr(http_body(), ">Alpha Commissioning Board<");
 	b = strstr(http_body(), ">Oversight Team<");
