@@ -4,7 +4,10 @@
  * nothing. Then the invented part of the demo: two commissioners and an oversight body (named
  * as invented), which providers each commissioner commissions, and one user per role whose
  * passwords are made at random the first time, kept beside the database (readable by its
- * owner only) and printed on every run.
+ * owner only) and printed on every run. Last, the invented deteriorating provider (XDEMOP,
+ * named as invented): made before its monthly figures are imported like any provider's
+ * return (data/demo/invented-deteriorating-provider.csv, scripts/gen-demo-scenario.py), and
+ * commissioned by XDEMON; each step only when it is not there already.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -27,6 +30,16 @@ static const struct store_org demo_orgs[] = {
 };
 
 #define DEMO_PER_ICB 40
+
+/*
+ * The invented provider whose care declines from April 2018 (data/README, "Invented data").
+ * No postcode: it is not one of the real trusts shared out above, and is on no map.
+ */
+static const struct store_org demo_scenario_org = {
+	.code = "XDEMOP", .name = "Demo Riverside Hospitals NHS Trust (invented)",
+	.kind = MODEL_ORG_PROVIDER,
+};
+#define DEMO_SCENARIO_COMMISSIONER "XDEMON"
 
 struct with_data {
 	struct store *s;
@@ -86,12 +99,21 @@ static int demo_people(struct cu_ctx *ctx, struct store *s)
 	cu_err_clear(&err);
 	snprintf(path, sizeof path, "%.*s%sdemo-passwords.txt",
 		 slash ? (int)(slash - ctx->db_path) : 0, ctx->db_path, slash ? "/" : "");
-	if ((f = fopen(path, "r"))) { /* made before: show them again */
-		printf("Demo accounts (invented people; sign in at the address below):\n");
-		while (fgets(line, sizeof line, f))
-			printf("  %s", line);
-		fclose(f);
-		return 0;
+	/* Made before (the demo commissioner is in this database): show them again. A file left
+	 * beside a new database says nothing about it; the people are made afresh below. */
+	{
+		struct store_org icb;
+
+		if (store_org_get(s, &ctx->actor, "XDEMON", &icb, &err) == 0 && (f = fopen(path, "r"))) {
+			printf("Demo accounts (invented people; sign in at the address below):\n");
+			while (fgets(line, sizeof line, f))
+				printf("  %s", line);
+			fclose(f);
+			return 0;
+		}
+		if (err.code && err.code != CU_ENOENT)
+			return cli_fail(&err);
+		cu_err_clear(&err);
 	}
 	if (store_begin(s, &err))
 		return cli_fail(&err);
@@ -142,6 +164,69 @@ static int demo_people(struct cu_ctx *ctx, struct store *s)
 	return rc ? cli_fail(&err) : 0;
 }
 
+/* Make the invented provider, or put its name and kind right; nothing when they are right. */
+static int demo_scenario_org_put(struct cu_ctx *ctx, struct store *s)
+{
+	const struct store_org *want = &demo_scenario_org;
+	struct store_org have;
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (store_org_get(s, &ctx->actor, want->code, &have, &err) == 0 &&
+	    strcmp(have.name, want->name) == 0 && have.kind == want->kind)
+		return 0;
+	if (err.code && err.code != CU_ENOENT)
+		return cli_fail(&err);
+	cu_err_clear(&err);
+	if (store_begin(s, &err))
+		return cli_fail(&err);
+	if (store_org_put(s, &ctx->actor, want, NULL, &err) || store_commit(s, &err)) {
+		store_rollback(s);
+		return cli_fail(&err);
+	}
+	return 0;
+}
+
+static int find_scenario_relation(void *arg, const struct store_relation *r)
+{
+	if (strcmp(r->from_code, DEMO_SCENARIO_COMMISSIONER) == 0 &&
+	    strcmp(r->to_code, demo_scenario_org.code) == 0) {
+		*(int *)arg = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * XDEMON commissions the invented provider (as its coordinating commissioner), so that the demo
+ * commissioner, the oversight body over XDEMON and the regulator see it. Done apart from
+ * demo_people, which makes the commissioners only on the first run: a database loaded before
+ * the scenario existed gets the relationship on its next demo-load.
+ */
+static int demo_scenario_commission(struct cu_ctx *ctx, struct store *s)
+{
+	struct store_org icb;
+	struct cu_err err;
+	int found = 0;
+
+	cu_err_clear(&err);
+	if (store_org_get(s, &ctx->actor, DEMO_SCENARIO_COMMISSIONER, &icb, &err))
+		return err.code == CU_ENOENT ? 0 : cli_fail(&err); /* no demo commissioner here */
+	if (store_commissioning_list(s, &ctx->actor, find_scenario_relation, &found, &err))
+		return cli_fail(&err);
+	if (found)
+		return 0;
+	if (store_begin(s, &err))
+		return cli_fail(&err);
+	if (store_commissioning_put(s, &ctx->actor, DEMO_SCENARIO_COMMISSIONER,
+				    demo_scenario_org.code, true, &err) ||
+	    store_commit(s, &err)) {
+		store_rollback(s);
+		return cli_fail(&err);
+	}
+	return 0;
+}
+
 static const struct {
 	const char *profile, *file;
 } demo[] = {
@@ -151,6 +236,8 @@ static const struct {
 	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2021-22.csv" },
 	{ "custodian_year", "data/demo/proms-2016-17.csv" },
 	{ "custodian_year", "data/demo/proms-2017-18.csv" },
+	/* Invented, and named so: see data/README and scripts/gen-demo-scenario.py. */
+	{ "custodian", "data/demo/invented-deteriorating-provider.csv" },
 };
 
 int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)
@@ -165,6 +252,8 @@ int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)
 	}
 	if (!(s = cli_open(ctx, 0)))
 		return 1;
+	/* Made before its figures, or their import would make it, named only by its code. */
+	failed = demo_scenario_org_put(ctx, s);
 	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++) {
 		char path[4096 + 64];
 
@@ -174,6 +263,8 @@ int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)
 	}
 	if (!failed)
 		failed = demo_people(ctx, s);
+	if (!failed)
+		failed = demo_scenario_commission(ctx, s);
 	store_close(s);
 	return failed;
 }
