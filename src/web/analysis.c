@@ -641,6 +641,15 @@ struct rank_entry {
 static struct rank_entry rank_cache[RANK_CACHE];
 static uint64_t rank_tick;
 static pthread_mutex_t rank_mu = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Rankings being built (keys only): a request for one of them waits for it instead of
+ * building it again, so the first requests after a write (when everything kept is stale) cost
+ * one build, not one per request in flight. RANK_CV is signalled whenever a build ends.
+ */
+enum { RANK_BUILDING = 16 };
+static struct rank_entry rank_building[RANK_BUILDING];
+static pthread_cond_t rank_cv = PTHREAD_COND_INITIALIZER;
+static unsigned long rank_builds; /* under rank_mu */
 
 static void ranking_copy(struct ranking *dst, const struct ranking *src)
 {
@@ -666,23 +675,51 @@ int ranking_get(struct store *s, const struct cu_actor *a, int domain, const cha
 		struct ranking *out, struct cu_err *err)
 {
 	int64_t version;
-	struct rank_entry *victim = NULL;
+	struct rank_entry *victim = NULL, *slot = NULL;
 	int rc;
 
 	if ((rc = store_data_version(s, &version, err)))
 		return rc;
 	pthread_mutex_lock(&rank_mu);
-	for (size_t i = 0; i < RANK_CACHE; i++)
-		if (rank_key(&rank_cache[i], a, domain, service, version)) {
-			rank_cache[i].last = ++rank_tick;
-			ranking_copy(out, &rank_cache[i].r);
-			pthread_mutex_unlock(&rank_mu);
-			return 0;
-		}
+	for (;;) {
+		bool waiting = false;
+
+		for (size_t i = 0; i < RANK_CACHE; i++)
+			if (rank_key(&rank_cache[i], a, domain, service, version)) {
+				rank_cache[i].last = ++rank_tick;
+				ranking_copy(out, &rank_cache[i].r);
+				pthread_mutex_unlock(&rank_mu);
+				return 0;
+			}
+		for (size_t i = 0; i < RANK_BUILDING && !waiting; i++)
+			waiting = rank_key(&rank_building[i], a, domain, service, version);
+		if (!waiting)
+			break;
+		pthread_cond_wait(&rank_cv, &rank_mu);
+	}
+	/* Say this one is being built (when every slot is taken, build without saying so). */
+	for (size_t i = 0; i < RANK_BUILDING && !slot; i++)
+		if (!rank_building[i].used)
+			slot = &rank_building[i];
+	if (slot) {
+		slot->used = true;
+		slot->role = a->role;
+		slot->org = a->org_id;
+		slot->domain = domain;
+		slot->version = version;
+		snprintf(slot->service, sizeof slot->service, "%s", service ? service : "");
+	}
 	pthread_mutex_unlock(&rank_mu);
-	if ((rc = ranking_build(s, a, domain, service, out, err)))
-		return rc;
+	rc = ranking_build(s, a, domain, service, out, err);
 	pthread_mutex_lock(&rank_mu);
+	rank_builds++;
+	if (slot)
+		slot->used = false;
+	pthread_cond_broadcast(&rank_cv);
+	if (rc) {
+		pthread_mutex_unlock(&rank_mu);
+		return rc;
+	}
 	for (size_t i = 0; i < RANK_CACHE; i++) {
 		if (!rank_cache[i].used) {
 			victim = &rank_cache[i];
@@ -703,6 +740,16 @@ int ranking_get(struct store *s, const struct cu_actor *a, int domain, const cha
 	ranking_copy(&victim->r, out);
 	pthread_mutex_unlock(&rank_mu);
 	return 0;
+}
+
+unsigned long ranking_builds(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&rank_mu);
+	n = rank_builds;
+	pthread_mutex_unlock(&rank_mu);
+	return n;
 }
 
 void ranking_cache_clear(void)

@@ -142,6 +142,8 @@ int ranking_get(struct store *s, const struct cu_actor *a, int domain, const cha
 		struct ranking *out, struct cu_err *err);
 /* Drop every kept ranking (the server calls it when it stops). */
 void ranking_cache_clear(void);
+/* How many rankings ranking_get has built since the process started (tests, diagnostics). */
+unsigned long ranking_builds(void);
 
 /* All indicators of the catalogue (readable by any signed-in role). Free with free(). */
 int catalogue_load(struct store *s, const struct cu_actor *a, struct store_indicator **out,

@@ -8,6 +8,7 @@
  * The client is a small HTTP/1.1 exchange written here.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "test.h"
 #include "web/auth.h"
 #include "web/html.h"
+#include "web/analysis.h"
 #include "web/server.h"
 
 static char dir[] = "/tmp/cu-web-XXXXXX";
@@ -423,6 +425,55 @@ static void home_follows_new_data(void)
 	CHECK_INT(http_get(cookie[R_PROV2], "/org/RAA"), 404);
 }
 
+/* One home page request over its own connection (for threads: http_get's reply is shared). */
+static void *home_request(void *arg)
+{
+	int *status = arg, fd = http_connect_from(NULL);
+	char req[1024], buf[16384];
+	ssize_t k;
+	size_t n = 0;
+
+	*status = 0;
+	if (fd < 0)
+		return NULL;
+	k = snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+				      "Cookie: %s\r\n\r\n", cookie[R_REG]);
+	if (write(fd, req, (size_t)k) == k)
+		while (n < sizeof buf - 1 && (k = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+			n += (size_t)k;
+	buf[n] = '\0';
+	if (strncmp(buf, "HTTP/1.1 200", 12) == 0)
+		*status = 200;
+	close(fd);
+	return NULL;
+}
+
+/*
+ * After a write every kept ranking is stale; eight requests for the same home page at once
+ * then build it once, the others waiting for that build rather than each making their own.
+ */
+static void concurrent_requests_build_the_ranking_once(void)
+{
+	pthread_t t[8];
+	int status[8];
+	unsigned long before;
+	char bodytext[256];
+
+	/* A write: a rebasing (refused or not, the attempt is not what matters: a user added). */
+	snprintf(bodytext, sizeof bodytext,
+		 "csrf=%s&username=flight&display_name=F&role=regulator&org=&password=%s",
+		 csrf[R_ADMIN], PW);
+	CHECK_INT(http_post(cookie[R_ADMIN], "/admin/users", bodytext), 303);
+	before = ranking_builds();
+	for (int i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, home_request, &status[i]);
+	for (int i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_INT(status[i], 200);
+	}
+	CHECK_INT((int)(ranking_builds() - before), 1);
+}
+
 /* A thousand idle connections from one address do not keep out a user at another. */
 static void idle_connections_do_not_starve_users(void)
 {
@@ -633,6 +684,7 @@ int main(void)
 	RUN(upload_reports_located_errors);
 	RUN(home_follows_new_data);
 	RUN(idle_connections_do_not_starve_users);
+	RUN(concurrent_requests_build_the_ranking_once);
 	RUN(lists_sort_and_page);
 	RUN(downloads_are_csv_and_xlsx);
 	RUN(rebasing_splits_the_limits);
