@@ -14,6 +14,10 @@
  * their own. Managing organisations, users, relationships and the catalogue, and reading the
  * audit trail: system and administrators.
  *
+ * The import history (who imported which file, when): system, administrators and regulators
+ * see every import; commissioner, provider and oversight staff the imports made by users of
+ * their own organisation (store_import_scope).
+ *
  * A denied organisation is reported as CU_EDENIED here; the functions that look one up by
  * code turn that into "not found", so a denied organisation looks like a missing one.
  */
@@ -53,6 +57,13 @@ int store_org_visible(struct store *s, const struct cu_actor *a, int64_t org_id,
 	if (a->role == MODEL_ROLE_SYSTEM || a->role == MODEL_ROLE_ADMIN)
 		return 1;
 	return reads_org(s, a, org_id, err);
+}
+
+int store_import_scope(const struct cu_actor *a, int64_t *org_id)
+{
+	*org_id = a ? a->org_id : 0;
+	return a && (a->role == MODEL_ROLE_SYSTEM || a->role == MODEL_ROLE_ADMIN ||
+		     a->role == MODEL_ROLE_REGULATOR);
 }
 
 int store_access(struct store *s, const struct cu_actor *a, enum store_action act, int64_t org_id,

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-enum { STMT_NEXT_ID, STMT_FIND_SHA, STMT_INSERT, STMT_LIST, STMT__MAX };
+enum { STMT_NEXT_ID, STMT_FIND_SHA, STMT_INSERT, STMT_LIST, STMT_LIST_ORG, STMT__MAX };
 
 #define IMP_COLS                                                                         \
 	"id, file_name, sha256, profile, actor, started_at, finished_at, rows_read,"    \
@@ -13,7 +13,11 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM import",
 	[STMT_FIND_SHA] = "SELECT " IMP_COLS " FROM import WHERE sha256 = ?",
 	[STMT_INSERT] = "INSERT INTO import (" IMP_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_LIST] = "SELECT " IMP_COLS " FROM import ORDER BY id DESC LIMIT ?",
+	[STMT_LIST] = "SELECT " IMP_COLS " FROM import ORDER BY id DESC LIMIT ?1",
+	/* The imports made by the users of one organisation. */
+	[STMT_LIST_ORG] = "SELECT " IMP_COLS " FROM import WHERE actor IN"
+			  " (SELECT username FROM app_user WHERE org_id = ?2)"
+			  " ORDER BY id DESC LIMIT ?1",
 };
 
 static void read_row(sqlite3_stmt *st, struct store_import *r)
@@ -102,13 +106,18 @@ int store_import_list(struct store *s, const struct cu_actor *a, int limit,
 {
 	sqlite3_stmt *st;
 	struct store_import r;
-	int rc;
+	int64_t org_id;
+	int rc, all;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
 		return CU_EDENIED;
-	if (!(st = store_stmt(s, STORE_MOD_IMPORT, sql, STMT__MAX, STMT_LIST, err)))
+	all = store_import_scope(a, &org_id);
+	if (!(st = store_stmt(s, STORE_MOD_IMPORT, sql, STMT__MAX, all ? STMT_LIST : STMT_LIST_ORG,
+			      err)))
 		return CU_EDB;
 	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+	if (!all)
+		sqlite3_bind_int64(st, 2, org_id);
 	while ((rc = store_step(s, st, "listing imports", err)) == 1) {
 		read_row(st, &r);
 		if (cb(arg, &r)) {

@@ -250,7 +250,8 @@ int store_import_find_sha(struct store *s, const struct cu_actor *a, const char 
  */
 int store_import_record(struct store *s, const struct cu_actor *a, const struct store_import *r,
 			struct cu_err *err);
-/* Call CB for each import, newest first, at most LIMIT (0: all). */
+/* Call CB for each import A may see (access.c: all, or its organisation's), newest first, at
+ * most LIMIT (0: all). */
 int store_import_list(struct store *s, const struct cu_actor *a, int limit,
 		      int (*cb)(void *arg, const struct store_import *r), void *arg,
 		      struct cu_err *err);

@@ -404,6 +404,16 @@ static void upload_reports_located_errors(void)
 	}
 	CHECK_INT(http_get(cookie[R_COMM], "/imports"), 200);
 	CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv");
+	/* Who imported what is seen by the importer's organisation, administrators and
+	 * regulators only: not by another provider's staff (nor the test's command-line import). */
+	CHECK_INT(http_get(cookie[R_ADMIN], "/imports"), 200);
+	CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv");
+	CHECK_CONTAINS(http_body(), "months.csv");
+	CHECK_INT(http_get(cookie[R_PROV2], "/imports"), 200);
+	CHECK(strstr(http_body(), "return &lt;1&gt;.csv") == NULL);
+	CHECK(strstr(http_body(), "months.csv") == NULL);
+	CHECK_INT(http_get(cookie[R_COMM], "/imports"), 200);
+	CHECK(strstr(http_body(), "months.csv") == NULL);
 }
 
 /* The home page is kept between requests but follows the data: after the upload above (Jan
