@@ -1,7 +1,10 @@
 /*
- * SVG charts through the escaping writer; see chart.h. The geometry (nice ticks, scales, x
- * label thinning, clipping of limit curves) is in small static functions; the public
- * functions check all input first, then draw, so a refused chart writes nothing.
+ * The framed SVG charts through the escaping writer: the XmR chart, the funnel plot and the
+ * ratio chart, with what they are drawn from (input checks, number text, lines, markers, the
+ * titled root <svg>, nice ticks and axes, label thinning, the legend); see chart.h. The
+ * sparkline and icons, which have no frame, are in chart_glyph.c and share the few helpers
+ * chart_int.h declares. The geometry is in small static functions; the public functions check
+ * all input first, then draw, so a refused chart writes nothing.
  */
 #include "web/chart.h"
 
@@ -9,18 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Making Data Count colours (as NHSRplotthedots draws them) and the NHS.UK ink and greys. */
-#define COL_COMMON "#7b7d7d"
-#define COL_IMPROVE "#289de0"
-#define COL_CONCERN "#fab428"
-#define COL_CONCERN_EDGE "#9c6a00"
-#define COL_NEITHER "#361475"
-#define COL_TARGET "#de1b1b"
-#define COL_OUTER "#d5281b"
-#define COL_INK "#212b32"
-#define COL_LINE "#425563"
-#define COL_GRID "#d8dde0"
-#define COL_WHITE "#ffffff"
+#include "web/chart_int.h"
 
 /* Text of a number with its thousands grouped: sign, 19 digits, 6 commas, point, 9 digits. */
 #define NUM_TXT 48
@@ -29,24 +21,9 @@
 /* Ticks on an axis. */
 #define AXIS_TICKS 6
 
-/* The drawing area inside a viewBox of W x H. */
-struct frame {
-	double w, h;
-	double left, right, top, bottom;
-};
-
-/* A linear map of the data interval [d0, d1] (d0 < d1) onto [r0, r1]. */
-struct scale {
-	double d0, d1, r0, r1;
-};
-
-static double scale_map(const struct scale *s, double v)
-{
-	return s->r0 + (v - s->d0) * (s->r1 - s->r0) / (s->d1 - s->d0);
-}
-
-/* The XmR and funnel frame: room left for y labels and title, right for a last x label. */
-static const struct frame wide_frame = { 760, 400, 68, 736, 56, 352 };
+/* The frame of the XmR, funnel and ratio charts: room left for y labels and title, right for
+ * a last x label. */
+static const struct chart_frame wide_frame = { 760, 400, 68, 736, 56, 352 };
 
 /* ---- checking input ---------------------------------------------------------------- */
 
@@ -77,8 +54,8 @@ static int ok_num(double v, int allow_nan)
 }
 
 /* Check A[0..N) (NULL allowed when OPTIONAL) as ok_num with NaN allowed. */
-static int check_array(const double *a, size_t n, int optional, const char *what,
-		       struct cu_err *err)
+int chart_check_array(const double *a, size_t n, int optional, const char *what,
+		      struct cu_err *err)
 {
 	if (!a) {
 		if (optional || n == 0)
@@ -94,7 +71,7 @@ static int check_array(const double *a, size_t n, int optional, const char *what
 	return 0;
 }
 
-static int check_decimals(int d, struct cu_err *err)
+int chart_check_decimals(int d, struct cu_err *err)
 {
 	if (d < -1 || d > 6)
 		return cu_err_set(err, CU_EINVAL, "bad chart decimals \"%d\": expected -1 to 6", d);
@@ -102,7 +79,7 @@ static int check_decimals(int d, struct cu_err *err)
 }
 
 /* CU_ELIMIT when the buffer has hit its ceiling. */
-static int check_buf(const struct html *h, struct cu_err *err)
+int chart_check_buf(const struct html *h, struct cu_err *err)
 {
 	if (h->b->failed)
 		return cu_err_set(err, CU_ELIMIT, "page would pass its size limit of %zu bytes",
@@ -110,10 +87,25 @@ static int check_buf(const struct html *h, struct cu_err *err)
 	return 0;
 }
 
+/* The checks every framed chart starts with: room left in the buffer, ID and TITLE. */
+static int check_frame(const struct html *h, const char *id, const char *title,
+		       struct cu_err *err)
+{
+	int rc;
+
+	if (chart_check_buf(h, err))
+		return CU_ELIMIT;
+	if ((rc = check_id(id, err)) != 0)
+		return rc;
+	if (!title || !*title)
+		return cu_err_set(err, CU_EINVAL, "chart title missing: expected some text");
+	return 0;
+}
+
 /* ---- text ------------------------------------------------------------------------- */
 
 /* Escaped text S, inside an attribute value being built or as element content. */
-static void say(struct html *h, const char *s)
+void chart_say(struct html *h, const char *s)
 {
 	if (h->in_tag)
 		html_attr_put(h, s);
@@ -144,13 +136,13 @@ static const char *fmt_num(char out[NUM_TXT], double v, int decimals)
 }
 
 /* Say V with UNIT (may be NULL). */
-static void say_value(struct html *h, double v, int decimals, const char *unit)
+void chart_say_value(struct html *h, double v, int decimals, const char *unit)
 {
 	char t[NUM_TXT];
 
-	say(h, fmt_num(t, v, decimals));
+	chart_say(h, fmt_num(t, v, decimals));
 	if (unit)
-		say(h, unit);
+		chart_say(h, unit);
 }
 
 /* Say the count N. */
@@ -158,7 +150,7 @@ static void say_count(struct html *h, size_t n)
 {
 	char t[NUM_TXT];
 
-	say(h, fmt_num(t, (double)n, 0));
+	chart_say(h, fmt_num(t, (double)n, 0));
 }
 
 /* Say the 1-based number of point I. */
@@ -171,9 +163,20 @@ static void say_index(struct html *h, size_t i)
 static void say_label(struct html *h, const char *const *labels, size_t i)
 {
 	if (labels)
-		say(h, labels[i] ? labels[i] : "");
+		chart_say(h, labels[i] ? labels[i] : "");
 	else
 		say_index(h, i);
+}
+
+/* Say "N ONE" or "N MANY" (N of them), then "FIRST to LAST" of the N >= 1 LABELS. */
+static void say_span(struct html *h, const char *const *labels, size_t n, const char *one,
+		     const char *many)
+{
+	say_count(h, n);
+	chart_say(h, n == 1 ? one : many);
+	say_label(h, labels, 0);
+	chart_say(h, " to ");
+	say_label(h, labels, n - 1);
 }
 
 /* Characters (UTF-8 code points) in S. */
@@ -211,7 +214,7 @@ static void say_cut(struct html *h, const char *s, size_t maxcp)
 		n += 3;
 	}
 	t[n] = '\0';
-	say(h, t);
+	chart_say(h, t);
 }
 
 /* Decimals that show STEP exactly (0..9). */
@@ -228,7 +231,7 @@ static int step_decimals(double step)
 
 /* Decimals for values in text: DECIMALS when set; else 0 when every finite V is whole, else
  * one more than the axis step needs, at most 6. */
-static int value_decimals(int decimals, const double *v, size_t n, double step)
+int chart_value_decimals(int decimals, const double *v, size_t n, double step)
 {
 	int d, whole = 1;
 
@@ -359,10 +362,11 @@ static void mark_at(struct html *h, const struct mark *m, double x, double y, co
 		html_tag_void(h);
 }
 
-/* The root <svg> of a chart named by its <title> and <desc> (ids ID-title, ID-desc). The
- * caller writes the desc text and closes it, then draws and closes the svg. */
-static void svg_open(struct html *h, const struct frame *f, const char *cls, const char *id,
-		     const char *title)
+/* The root <svg> of a chart named by its <title> and <desc> (ids ID-title, ID-desc), with
+ * the desc left open after DESC (may be NULL: the caller writes a generated one). The caller
+ * closes the desc, then draws and closes the svg. */
+static void svg_open(struct html *h, const struct chart_frame *f, const char *cls, const char *id,
+		     const char *title, const char *desc)
 {
 	html_tag(h, HTML_SVG);
 	html_attr(h, HTML_ATTR_XMLNS, "http://www.w3.org/2000/svg");
@@ -401,6 +405,15 @@ static void svg_open(struct html *h, const struct frame *f, const char *cls, con
 	html_attr_put(h, "-desc");
 	html_attr_end(h);
 	html_tag_end(h);
+	if (desc)
+		html_text(h, desc);
+}
+
+/* "No data" across the middle of frame F, for a chart with nothing to mark. */
+static void no_data(struct html *h, const struct chart_frame *f)
+{
+	text_at(h, (f->left + f->right) / 2, (f->top + f->bottom) / 2, "middle", "app-chart-empty",
+		"No data");
 }
 
 /* ---- ticks and axes ------------------------------------------------------------------ */
@@ -463,7 +476,7 @@ struct axis {
 	size_t nt;
 	double step;
 	int decimals; /* of tick labels */
-	struct scale s;
+	struct chart_scale s;
 };
 
 /* Fit AXIS to the data range LO..HI (NaN: none, then 0..1) and map it onto R0..R1. */
@@ -498,7 +511,7 @@ static void range_add(double *lo, double *hi, double v)
 		*hi = v;
 }
 
-static void range_add_all(double *lo, double *hi, const double *v, size_t n)
+void chart_range_add_all(double *lo, double *hi, const double *v, size_t n)
 {
 	if (v)
 		for (size_t i = 0; i < n; i++)
@@ -506,14 +519,14 @@ static void range_add_all(double *lo, double *hi, const double *v, size_t n)
 }
 
 /* Horizontal grid lines and labels of the y axis Y across frame F, and its title. */
-static void y_axis(struct html *h, const struct frame *f, const struct axis *y,
+static void y_axis(struct html *h, const struct chart_frame *f, const struct axis *y,
 		   const char *title)
 {
 	char t[NUM_TXT];
 
 	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-yaxis", -1);
 	for (size_t i = 0; i < y->nt; i++) {
-		double py = scale_map(&y->s, y->tick[i]);
+		double py = chart_scale_map(&y->s, y->tick[i]);
 
 		line(h, "app-chart-grid", f->left, py, f->right, py, COL_GRID, 1, NULL);
 		text_at(h, f->left - 6, py + 4, "end", "app-chart-tick",
@@ -543,9 +556,17 @@ static void y_axis(struct html *h, const struct frame *f, const struct axis *y,
 
 /* ---- legend ------------------------------------------------------------------------ */
 
+/* Where the next legend entry goes, and where a row ends. */
 struct legend {
 	double x, y, right;
 };
+
+/* Open the legend group of a chart in frame F; entries start at its top left. */
+static struct legend legend_open(struct html *h, const struct chart_frame *f)
+{
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
+	return (struct legend){ 8, 20, f->w - 8 };
+}
 
 /* Move to the next legend slot of width W (wrapping to a new row when the row is full). */
 static void legend_slot(struct legend *lg, double w)
@@ -577,6 +598,135 @@ static void legend_line(struct html *h, struct legend *lg, const char *label, co
 	legend_slot(lg, 16 + (double)cp_count(label) * CHART_FONT_PX * CHART_CHAR_EM);
 	line(h, NULL, lg->x, lg->y, lg->x + 12, lg->y, stroke, width, dash);
 	lg->x += 16 + legend_text(h, lg, label) + 14;
+}
+
+/* A legend entry for an interval drawn as an upright bar of WIDTH. */
+static void legend_bar(struct html *h, struct legend *lg, const char *label, double width)
+{
+	legend_slot(lg, 16 + (double)cp_count(label) * CHART_FONT_PX * CHART_CHAR_EM);
+	line(h, NULL, lg->x + 6, lg->y - 7, lg->x + 6, lg->y + 7, COL_LINE, width, NULL);
+	lg->x += 16 + legend_text(h, lg, label) + 14;
+}
+
+/* ---- points in period order (XmR and ratio charts, sparkline) ------------------------ */
+
+/* The x position of point I of N in frame F: evenly spread, 10 units in from each side. */
+double chart_x_of(const struct chart_frame *f, size_t i, size_t n)
+{
+	double l = f->left + 10, r = f->right - 10;
+
+	if (n <= 1)
+		return (l + r) / 2;
+	return l + (r - l) * (double)i / (double)(n - 1);
+}
+
+/*
+ * Show every K-th x label: the smallest K with K x spacing >= the widest label plus the gap,
+ * rounded up to 2, 3, 4, 6, 12 or a multiple of 12 (so monthly labels keep to the same
+ * months each year). MAXCP is the widest label in characters.
+ */
+static size_t label_step(const struct chart_frame *f, size_t n, size_t maxcp)
+{
+	static const size_t nice[] = { 1, 2, 3, 4, 6, 12 };
+	double dx, need;
+	size_t k;
+
+	if (n <= 1)
+		return 1;
+	dx = chart_x_of(f, 1, n) - chart_x_of(f, 0, n);
+	need = (double)maxcp * CHART_FONT_PX * CHART_CHAR_EM + CHART_LABEL_GAP_PX;
+	if (need / dx >= (double)n)
+		return n;
+	k = (size_t)ceil(need / dx);
+	if (k < 1)
+		k = 1;
+	for (size_t i = 0; i < sizeof nice / sizeof nice[0]; i++)
+		if (k <= nice[i])
+			return nice[i];
+	return (k + 11) / 12 * 12;
+}
+
+/*
+ * The x axis of a chart of N points in period order (XmR, ratio): a base line, and a tick and
+ * label (LABELS[i], cut to LABEL_MAX_CP characters, or its number when LABELS is NULL) at
+ * every label_step-th point.
+ */
+static void period_axis(struct html *h, const struct chart_frame *f, const char *const *labels,
+			size_t n)
+{
+	size_t maxcp = 1, k;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t cp;
+
+		if (labels)
+			cp = labels[i] ? cp_count(labels[i]) : 0;
+		else
+			cp = (size_t)floor(log10((double)(i + 1))) + 1;
+		if (cp > LABEL_MAX_CP)
+			cp = LABEL_MAX_CP + 3; /* cut, with "..." */
+		if (cp > maxcp)
+			maxcp = cp;
+	}
+	k = label_step(f, n, maxcp);
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-xaxis", -1);
+	line(h, "app-chart-baseline", f->left, f->bottom, f->right, f->bottom, COL_INK, 1, NULL);
+	for (size_t i = 0; i < n; i += k) {
+		double x = chart_x_of(f, i, n);
+
+		line(h, NULL, x, f->bottom, x, f->bottom + 4, COL_INK, 1, NULL);
+		text_open(h, x, f->bottom + 17, "middle", "app-chart-xlabel");
+		if (labels)
+			say_cut(h, labels[i] ? labels[i] : "", LABEL_MAX_CP);
+		else
+			say_index(h, i);
+		html_close(h);
+	}
+	html_close(h);
+}
+
+/*
+ * Path data through V[0..N) at the points' x positions, moving (M) instead of drawing past
+ * each NaN and, with BREAKS, at each rebasing break. Returns the number of points drawn; with
+ * WRITE 0 nothing is written (a dry run to see whether the path is empty).
+ */
+static size_t series_d(struct html *h, const struct chart_frame *f,
+		       const struct chart_scale *sy, const double *v, size_t n,
+		       const struct chart_break *breaks, size_t nbreaks, int write)
+{
+	size_t b = 0, drawn = 0;
+	int pen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (b < nbreaks && breaks[b].index == i) {
+			pen = 0;
+			b++;
+		}
+		if (isnan(v[i])) {
+			pen = 0;
+			continue;
+		}
+		if (write)
+			d_to(h, !pen, chart_x_of(f, i, n), chart_scale_map(sy, v[i]));
+		pen = 1;
+		drawn++;
+	}
+	return drawn;
+}
+
+/* One series of the chart as a path (nothing when every value is NaN or V is NULL). */
+void chart_series_path(struct html *h, const struct chart_frame *f, const struct chart_scale *sy,
+		       const double *v, size_t n, const struct chart_break *breaks,
+		       size_t nbreaks, const char *cls, const char *stroke, double width,
+		       const char *dash)
+{
+	if (!v || series_d(h, f, sy, v, n, breaks, nbreaks, 0) == 0)
+		return;
+	path_tag(h, cls, stroke, width, dash);
+	html_attr_begin(h, HTML_ATTR_D);
+	series_d(h, f, sy, v, n, breaks, nbreaks, 1);
+	html_attr_end(h);
+	html_tag_void(h);
 }
 
 /* ---- XmR chart --------------------------------------------------------------------- */
@@ -634,126 +784,12 @@ static void say_rules(struct html *h, unsigned flags)
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		if (!(flags & rules[i].flag))
 			continue;
-		say(h, any ? ", " : " (");
-		say(h, rules[i].text);
+		chart_say(h, any ? ", " : " (");
+		chart_say(h, rules[i].text);
 		any = 1;
 	}
 	if (any)
-		say(h, ")");
-}
-
-/* The x position of point I of N in frame F: evenly spread, 10 units in from each side. */
-static double x_of(const struct frame *f, size_t i, size_t n)
-{
-	double l = f->left + 10, r = f->right - 10;
-
-	if (n <= 1)
-		return (l + r) / 2;
-	return l + (r - l) * (double)i / (double)(n - 1);
-}
-
-/*
- * Show every K-th x label: the smallest K with K x spacing >= the widest label plus the gap,
- * rounded up to 2, 3, 4, 6, 12 or a multiple of 12 (so monthly labels keep to the same
- * months each year). MAXCP is the widest label in characters.
- */
-static size_t label_step(const struct frame *f, size_t n, size_t maxcp)
-{
-	static const size_t nice[] = { 1, 2, 3, 4, 6, 12 };
-	double dx, need;
-	size_t k;
-
-	if (n <= 1)
-		return 1;
-	dx = x_of(f, 1, n) - x_of(f, 0, n);
-	need = (double)maxcp * CHART_FONT_PX * CHART_CHAR_EM + CHART_LABEL_GAP_PX;
-	if (need / dx >= (double)n)
-		return n;
-	k = (size_t)ceil(need / dx);
-	if (k < 1)
-		k = 1;
-	for (size_t i = 0; i < sizeof nice / sizeof nice[0]; i++)
-		if (k <= nice[i])
-			return nice[i];
-	return (k + 11) / 12 * 12;
-}
-
-/* The x axis of an XmR chart: a base line and every label_step-th label. */
-static void xmr_x_axis(struct html *h, const struct frame *f, const struct chart_xmr *c)
-{
-	size_t maxcp = 1, k;
-
-	for (size_t i = 0; i < c->n; i++) {
-		size_t cp;
-
-		if (c->labels)
-			cp = c->labels[i] ? cp_count(c->labels[i]) : 0;
-		else
-			cp = (size_t)floor(log10((double)(i + 1))) + 1;
-		if (cp > LABEL_MAX_CP)
-			cp = LABEL_MAX_CP + 3; /* cut, with "..." */
-		if (cp > maxcp)
-			maxcp = cp;
-	}
-	k = label_step(f, c->n, maxcp);
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-xaxis", -1);
-	line(h, "app-chart-baseline", f->left, f->bottom, f->right, f->bottom, COL_INK, 1, NULL);
-	for (size_t i = 0; i < c->n; i += k) {
-		double x = x_of(f, i, c->n);
-
-		line(h, NULL, x, f->bottom, x, f->bottom + 4, COL_INK, 1, NULL);
-		text_open(h, x, f->bottom + 17, "middle", "app-chart-xlabel");
-		if (c->labels)
-			say_cut(h, c->labels[i] ? c->labels[i] : "", LABEL_MAX_CP);
-		else
-			say_index(h, i);
-		html_close(h);
-	}
-	html_close(h);
-}
-
-/*
- * Path data through V[0..N) at the points' x positions, moving (M) instead of drawing past
- * each NaN and, with BREAKS, at each rebasing break. Returns the number of points drawn; with
- * WRITE 0 nothing is written (a dry run to see whether the path is empty).
- */
-static size_t series_d(struct html *h, const struct frame *f, const struct scale *sy,
-		       const double *v, size_t n, const struct chart_break *breaks,
-		       size_t nbreaks, int write)
-{
-	size_t b = 0, drawn = 0;
-	int pen = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (b < nbreaks && breaks[b].index == i) {
-			pen = 0;
-			b++;
-		}
-		if (isnan(v[i])) {
-			pen = 0;
-			continue;
-		}
-		if (write)
-			d_to(h, !pen, x_of(f, i, n), scale_map(sy, v[i]));
-		pen = 1;
-		drawn++;
-	}
-	return drawn;
-}
-
-/* One series of the chart as a path (nothing when every value is NaN or V is NULL). */
-static void series_path(struct html *h, const struct frame *f, const struct scale *sy,
-			const double *v, size_t n, const struct chart_break *breaks,
-			size_t nbreaks, const char *cls, const char *stroke, double width,
-			const char *dash)
-{
-	if (!v || series_d(h, f, sy, v, n, breaks, nbreaks, 0) == 0)
-		return;
-	path_tag(h, cls, stroke, width, dash);
-	html_attr_begin(h, HTML_ATTR_D);
-	series_d(h, f, sy, v, n, breaks, nbreaks, 1);
-	html_attr_end(h);
-	html_tag_void(h);
+		chart_say(h, ")");
 }
 
 static int any_finite(const double *v, size_t n)
@@ -776,51 +812,47 @@ static void xmr_desc(struct html *h, const struct chart_xmr *c, int dec)
 			break;
 		}
 	if (last == c->n) {
-		say(h, c->name ? c->name : "XmR chart");
-		say(h, " with no data.");
+		chart_say(h, c->name ? c->name : "XmR chart");
+		chart_say(h, " with no data.");
 		return;
 	}
-	say(h, c->name ? c->name : "XmR chart");
-	say(h, " of ");
-	say_count(h, c->n);
-	say(h, c->n == 1 ? " point, " : " points, ");
-	say_label(h, c->labels, 0);
-	say(h, " to ");
-	say_label(h, c->labels, c->n - 1);
-	say(h, ". Latest value ");
-	say_value(h, c->value[last], dec, c->unit);
-	say(h, " (");
+	chart_say(h, c->name ? c->name : "XmR chart");
+	chart_say(h, " of ");
+	say_span(h, c->labels, c->n, " point, ", " points, ");
+	chart_say(h, ". Latest value ");
+	chart_say_value(h, c->value[last], dec, c->unit);
+	chart_say(h, " (");
 	say_label(h, c->labels, last);
-	say(h, "): ");
+	chart_say(h, "): ");
 	{
 		unsigned fl = c->flags ? c->flags[last] : 0;
 
-		say(h, variation_text(stats_xmr_variation(fl, c->polarity)));
+		chart_say(h, variation_text(stats_xmr_variation(fl, c->polarity)));
 		say_rules(h, fl);
 	}
-	say(h, ".");
+	chart_say(h, ".");
 	if (c->mean && !isnan(c->mean[last])) {
-		say(h, " ");
-		say(h, c->centre ? c->centre : "Mean");
-		say(h, " ");
-		say_value(h, c->mean[last], dec, c->unit);
+		chart_say(h, " ");
+		chart_say(h, c->centre ? c->centre : "Mean");
+		chart_say(h, " ");
+		chart_say_value(h, c->mean[last], dec, c->unit);
 		if (c->lcl && c->ucl && !isnan(c->lcl[last]) && !isnan(c->ucl[last])) {
-			say(h, ", process limits ");
-			say_value(h, c->lcl[last], dec, c->unit);
-			say(h, " to ");
-			say_value(h, c->ucl[last], dec, c->unit);
+			chart_say(h, ", process limits ");
+			chart_say_value(h, c->lcl[last], dec, c->unit);
+			chart_say(h, " to ");
+			chart_say_value(h, c->ucl[last], dec, c->unit);
 		}
-		say(h, ".");
+		chart_say(h, ".");
 	}
 	if (!isnan(c->target)) {
-		say(h, " Target ");
-		say_value(h, c->target, dec, c->unit);
-		say(h, ".");
+		chart_say(h, " Target ");
+		chart_say_value(h, c->target, dec, c->unit);
+		chart_say(h, ".");
 	}
 	if (c->nbreaks) {
-		say(h, " Rebased ");
+		chart_say(h, " Rebased ");
 		say_count(h, c->nbreaks);
-		say(h, c->nbreaks == 1 ? " time." : " times.");
+		chart_say(h, c->nbreaks == 1 ? " time." : " times.");
 	}
 }
 
@@ -828,20 +860,16 @@ static int xmr_check(const struct html *h, const struct chart_xmr *c, struct cu_
 {
 	int rc;
 
-	if (check_buf(h, err))
-		return CU_ELIMIT;
-	if ((rc = check_id(c->id, err)) != 0)
+	if ((rc = check_frame(h, c->id, c->title, err)) != 0)
 		return rc;
-	if (!c->title || !*c->title)
-		return cu_err_set(err, CU_EINVAL, "chart title missing: expected some text");
 	if (c->n > CHART_MAX_POINTS)
 		return cu_err_set(err, CU_ELIMIT, "chart has %zu points: expected at most %d", c->n,
 				  CHART_MAX_POINTS);
-	if ((rc = check_decimals(c->decimals, err)) != 0 ||
-	    (rc = check_array(c->value, c->n, 0, "value", err)) != 0 ||
-	    (rc = check_array(c->mean, c->n, 1, "mean", err)) != 0 ||
-	    (rc = check_array(c->lcl, c->n, 1, "lower limit", err)) != 0 ||
-	    (rc = check_array(c->ucl, c->n, 1, "upper limit", err)) != 0)
+	if ((rc = chart_check_decimals(c->decimals, err)) != 0 ||
+	    (rc = chart_check_array(c->value, c->n, 0, "value", err)) != 0 ||
+	    (rc = chart_check_array(c->mean, c->n, 1, "mean", err)) != 0 ||
+	    (rc = chart_check_array(c->lcl, c->n, 1, "lower limit", err)) != 0 ||
+	    (rc = chart_check_array(c->ucl, c->n, 1, "upper limit", err)) != 0)
 		return rc;
 	if (!ok_num(c->target, 1))
 		return cu_err_set(err, CU_EINVAL, "bad chart target: expected a finite number or NaN");
@@ -863,43 +891,41 @@ static int xmr_check(const struct html *h, const struct chart_xmr *c, struct cu_
 
 int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 {
-	const struct frame *f = &wide_frame;
+	const struct chart_frame *f = &wide_frame;
 	double lo = NAN, hi = NAN;
 	struct axis y;
-	struct legend lg = { 8, 20, 0 };
+	struct legend lg;
 	int rc, dec, any_value, any_limit;
 
 	if ((rc = xmr_check(h, c, err)) != 0)
 		return rc;
-	range_add_all(&lo, &hi, c->value, c->n);
-	range_add_all(&lo, &hi, c->mean, c->n);
-	range_add_all(&lo, &hi, c->lcl, c->n);
-	range_add_all(&lo, &hi, c->ucl, c->n);
+	chart_range_add_all(&lo, &hi, c->value, c->n);
+	chart_range_add_all(&lo, &hi, c->mean, c->n);
+	chart_range_add_all(&lo, &hi, c->lcl, c->n);
+	chart_range_add_all(&lo, &hi, c->ucl, c->n);
 	range_add(&lo, &hi, c->target);
 	axis_fit(&y, lo, hi, f->bottom, f->top);
-	dec = value_decimals(c->decimals, c->value, c->n, y.step);
+	dec = chart_value_decimals(c->decimals, c->value, c->n, y.step);
 	any_value = any_finite(c->value, c->n);
 	any_limit = any_finite(c->lcl, c->n) || any_finite(c->ucl, c->n);
 
-	svg_open(h, f, "app-chart app-chart-xmr", c->id, c->title);
-	if (c->desc)
-		html_text(h, c->desc);
-	else
+	svg_open(h, f, "app-chart app-chart-xmr", c->id, c->title, c->desc);
+	if (!c->desc)
 		xmr_desc(h, c, dec);
 	html_close(h);
 
 	y_axis(h, f, &y, c->y_title);
-	xmr_x_axis(h, f, c);
+	period_axis(h, f, c->labels, c->n);
 
 	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-lines", -1);
-	series_path(h, f, &y.s, c->ucl, c->n, c->breaks, c->nbreaks, "app-chart-ucl", COL_COMMON,
-		    1.2, "6 4");
-	series_path(h, f, &y.s, c->lcl, c->n, c->breaks, c->nbreaks, "app-chart-lcl", COL_COMMON,
-		    1.2, "6 4");
-	series_path(h, f, &y.s, c->mean, c->n, c->breaks, c->nbreaks, "app-chart-mean", COL_INK,
-		    1.2, NULL);
+	chart_series_path(h, f, &y.s, c->ucl, c->n, c->breaks, c->nbreaks, "app-chart-ucl",
+			  COL_COMMON, 1.2, "6 4");
+	chart_series_path(h, f, &y.s, c->lcl, c->n, c->breaks, c->nbreaks, "app-chart-lcl",
+			  COL_COMMON, 1.2, "6 4");
+	chart_series_path(h, f, &y.s, c->mean, c->n, c->breaks, c->nbreaks, "app-chart-mean",
+			  COL_INK, 1.2, NULL);
 	if (!isnan(c->target)) {
-		double ty = scale_map(&y.s, c->target);
+		double ty = chart_scale_map(&y.s, c->target);
 
 		line(h, "app-chart-target", f->left, ty, f->right, ty, COL_TARGET, 1.5, "2 3");
 	}
@@ -907,7 +933,7 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 
 	for (size_t b = 0; b < c->nbreaks; b++) {
 		size_t i = c->breaks[b].index;
-		double x = (x_of(f, i - 1, c->n) + x_of(f, i, c->n)) / 2;
+		double x = (chart_x_of(f, i - 1, c->n) + chart_x_of(f, i, c->n)) / 2;
 
 		html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-break", -1);
 		html_open(h, HTML_TITLE, -1);
@@ -929,7 +955,8 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 		html_close(h);
 	}
 
-	series_path(h, f, &y.s, c->value, c->n, NULL, 0, "app-chart-line", COL_LINE, 1.5, NULL);
+	chart_series_path(h, f, &y.s, c->value, c->n, NULL, 0, "app-chart-line", COL_LINE, 1.5,
+			  NULL);
 
 	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-points", -1);
 	for (size_t i = 0; i < c->n; i++) {
@@ -938,12 +965,12 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 
 		if (isnan(c->value[i]))
 			continue;
-		mark_at(h, &xmr_marks[pt_of(v)], x_of(f, i, c->n), scale_map(&y.s, c->value[i]),
-			NULL, 1);
+		mark_at(h, &xmr_marks[pt_of(v)], chart_x_of(f, i, c->n),
+			chart_scale_map(&y.s, c->value[i]), NULL, 1);
 		html_open(h, HTML_TITLE, -1);
 		say_label(h, c->labels, i);
 		html_text(h, ": ");
-		say_value(h, c->value[i], dec, c->unit);
+		chart_say_value(h, c->value[i], dec, c->unit);
 		html_text(h, ": ");
 		html_text(h, variation_text(v));
 		say_rules(h, fl);
@@ -953,11 +980,9 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 	html_close(h);
 
 	if (!any_value)
-		text_at(h, (f->left + f->right) / 2, (f->top + f->bottom) / 2, "middle",
-			"app-chart-empty", "No data");
+		no_data(h, f);
 
-	lg.right = f->w - 8;
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
+	lg = legend_open(h, f);
 	legend_mark(h, &lg, &xmr_marks[PT_COMMON]);
 	if (c->polarity == STATS_NO_DIRECTION) {
 		legend_mark(h, &lg, &xmr_marks[PT_NEITHER]);
@@ -976,7 +1001,7 @@ int chart_xmr(struct html *h, const struct chart_xmr *c, struct cu_err *err)
 	html_close(h);
 
 	html_close(h); /* svg */
-	return check_buf(h, err);
+	return chart_check_buf(h, err);
 }
 
 /* ---- funnel plot ------------------------------------------------------------------- */
@@ -1017,7 +1042,7 @@ static const char *funnel_class_text(int cls)
  * "A new concept and method for line clipping", ACM TOG 3(1), 1984). Returns 0 when nothing
  * is left; else 1, with the ends moved inside and *T0, *T1 the parameters they were moved to.
  */
-static int clip(const struct scale *sx, const struct scale *sy, double *x0, double *y0,
+static int clip(const struct chart_scale *sx, const struct chart_scale *sy, double *x0, double *y0,
 		double *x1, double *y1, double *t0, double *t1)
 {
 	double dx = *x1 - *x0, dy = *y1 - *y0;
@@ -1059,7 +1084,7 @@ static int clip(const struct scale *sx, const struct scale *sy, double *x0, doub
  * ends are numbers, a new subpath starts where the curve re-enters the plot or after a gap.
  * Returns the segments drawn; WRITE 0 only counts them.
  */
-static size_t curve_d(struct html *h, const struct scale *sx, const struct scale *sy,
+static size_t curve_d(struct html *h, const struct chart_scale *sx, const struct chart_scale *sy,
 		      const double *x, const double *y, size_t n, int write)
 {
 	size_t drawn = 0;
@@ -1074,8 +1099,8 @@ static size_t curve_d(struct html *h, const struct scale *sx, const struct scale
 		}
 		if (write) {
 			if (!joined || t0 > 0)
-				d_to(h, 1, scale_map(sx, x0), scale_map(sy, y0));
-			d_to(h, 0, scale_map(sx, x1), scale_map(sy, y1));
+				d_to(h, 1, chart_scale_map(sx, x0), chart_scale_map(sy, y0));
+			d_to(h, 0, chart_scale_map(sx, x1), chart_scale_map(sy, y1));
 		}
 		joined = t1 >= 1;
 		drawn++;
@@ -1083,7 +1108,7 @@ static size_t curve_d(struct html *h, const struct scale *sx, const struct scale
 	return drawn;
 }
 
-static void curve_path(struct html *h, const struct scale *sx, const struct scale *sy,
+static void curve_path(struct html *h, const struct chart_scale *sx, const struct chart_scale *sy,
 		       const double *x, const double *y, size_t n, const char *cls,
 		       const char *stroke, double width, const char *dash)
 {
@@ -1096,27 +1121,33 @@ static void curve_path(struct html *h, const struct scale *sx, const struct scal
 	html_tag_void(h);
 }
 
+/* Check the 95% and 99.8% limits of a funnel or ratio chart: N numbers each, NaN for none. */
+static int check_limits(const double *lo95, const double *hi95, const double *lo998,
+			const double *hi998, size_t n, struct cu_err *err)
+{
+	int rc;
+
+	if ((rc = chart_check_array(lo95, n, 0, "95% lower limit", err)) != 0 ||
+	    (rc = chart_check_array(hi95, n, 0, "95% upper limit", err)) != 0 ||
+	    (rc = chart_check_array(lo998, n, 0, "99.8% lower limit", err)) != 0)
+		return rc;
+	return chart_check_array(hi998, n, 0, "99.8% upper limit", err);
+}
+
 static int funnel_check(const struct html *h, const struct chart_funnel *f, struct cu_err *err)
 {
 	int rc;
 
-	if (check_buf(h, err))
-		return CU_ELIMIT;
-	if ((rc = check_id(f->id, err)) != 0)
+	if ((rc = check_frame(h, f->id, f->title, err)) != 0)
 		return rc;
-	if (!f->title || !*f->title)
-		return cu_err_set(err, CU_EINVAL, "chart title missing: expected some text");
 	if (f->n > CHART_MAX_POINTS || f->nlim > CHART_MAX_POINTS)
 		return cu_err_set(err, CU_ELIMIT, "funnel has %zu units and %zu limit points: "
 				  "expected at most %d of each", f->n, f->nlim, CHART_MAX_POINTS);
-	if ((rc = check_decimals(f->decimals, err)) != 0 ||
-	    (rc = check_array(f->x, f->n, 0, "denominator", err)) != 0 ||
-	    (rc = check_array(f->y, f->n, 0, "value", err)) != 0 ||
-	    (rc = check_array(f->lim_x, f->nlim, 0, "limit denominator", err)) != 0 ||
-	    (rc = check_array(f->lo95, f->nlim, 0, "95% lower limit", err)) != 0 ||
-	    (rc = check_array(f->hi95, f->nlim, 0, "95% upper limit", err)) != 0 ||
-	    (rc = check_array(f->lo998, f->nlim, 0, "99.8% lower limit", err)) != 0 ||
-	    (rc = check_array(f->hi998, f->nlim, 0, "99.8% upper limit", err)) != 0)
+	if ((rc = chart_check_decimals(f->decimals, err)) != 0 ||
+	    (rc = chart_check_array(f->x, f->n, 0, "denominator", err)) != 0 ||
+	    (rc = chart_check_array(f->y, f->n, 0, "value", err)) != 0 ||
+	    (rc = chart_check_array(f->lim_x, f->nlim, 0, "limit denominator", err)) != 0 ||
+	    (rc = check_limits(f->lo95, f->hi95, f->lo998, f->hi998, f->nlim, err)) != 0)
 		return rc;
 	if (f->n && !f->cls)
 		return cu_err_set(err, CU_EINVAL, "funnel classes missing");
@@ -1164,33 +1195,33 @@ static void funnel_desc(struct html *h, const struct chart_funnel *f, const char
 			drawn++;
 		}
 	if (drawn == 0) {
-		say(h, "Funnel plot with no data.");
+		chart_say(h, "Funnel plot with no data.");
 		return;
 	}
-	say(h, "Funnel plot of ");
+	chart_say(h, "Funnel plot of ");
 	say_count(h, drawn);
-	say(h, drawn == 1 ? " unit by " : " units by ");
-	say(h, xt);
-	say(h, ".");
+	chart_say(h, drawn == 1 ? " unit by " : " units by ");
+	chart_say(h, xt);
+	chart_say(h, ".");
 	if (!isnan(f->target)) {
-		say(h, " Centre line ");
-		say_value(h, f->target, dec, f->unit);
-		say(h, ".");
+		chart_say(h, " Centre line ");
+		chart_say_value(h, f->target, dec, f->unit);
+		chart_say(h, ".");
 	}
 	for (int k = FC__MAX - 1; k >= 0; k--) {
-		say(h, " ");
+		chart_say(h, " ");
 		say_count(h, count[k]);
-		say(h, what[k]);
-		say(h, k > 0 ? "," : ".");
+		chart_say(h, what[k]);
+		chart_say(h, k > 0 ? "," : ".");
 	}
 	if (f->highlight != CHART_NONE && unit_drawn(f, f->highlight)) {
-		say(h, " ");
+		chart_say(h, " ");
 		say_label(h, f->labels, f->highlight);
-		say(h, ": ");
-		say_value(h, f->y[f->highlight], dec, f->unit);
-		say(h, ", ");
-		say(h, funnel_class_text(f->cls[f->highlight]));
-		say(h, ".");
+		chart_say(h, ": ");
+		chart_say_value(h, f->y[f->highlight], dec, f->unit);
+		chart_say(h, ", ");
+		chart_say(h, funnel_class_text(f->cls[f->highlight]));
+		chart_say(h, ".");
 	}
 }
 
@@ -1200,7 +1231,7 @@ static void funnel_unit(struct html *h, const struct chart_funnel *f, const stru
 			size_t i, int highlight)
 {
 	char t[NUM_TXT];
-	double px = scale_map(&x->s, f->x[i]), py = scale_map(&y->s, f->y[i]);
+	double px = chart_scale_map(&x->s, f->x[i]), py = chart_scale_map(&y->s, f->y[i]);
 
 	if (highlight) {
 		html_tag(h, HTML_CIRCLE);
@@ -1218,7 +1249,7 @@ static void funnel_unit(struct html *h, const struct chart_funnel *f, const stru
 	html_open(h, HTML_TITLE, -1);
 	say_label(h, f->labels, i);
 	html_text(h, ": ");
-	say_value(h, f->y[i], dec, f->unit);
+	chart_say_value(h, f->y[i], dec, f->unit);
 	html_text(h, " (");
 	html_text(h, xt);
 	html_text(h, " ");
@@ -1231,11 +1262,11 @@ static void funnel_unit(struct html *h, const struct chart_funnel *f, const stru
 
 int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *err)
 {
-	const struct frame *fr = &wide_frame;
+	const struct chart_frame *fr = &wide_frame;
 	const char *xt = f->x_title ? f->x_title : "Denominator";
 	double xlo = NAN, xhi = NAN, ylo = NAN, yhi = NAN;
 	struct axis x, y;
-	struct legend lg = { 8, 20, 0 };
+	struct legend lg;
 	int rc, dec, any = 0;
 
 	if ((rc = funnel_check(h, f, err)) != 0)
@@ -1247,7 +1278,7 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 			any = 1;
 		}
 	if (!any) {
-		range_add_all(&xlo, &xhi, f->lim_x, f->nlim);
+		chart_range_add_all(&xlo, &xhi, f->lim_x, f->nlim);
 	}
 	/* The limits count towards the y range only over the units' denominators: near 0 they
 	 * run off to infinity, and are clipped instead. */
@@ -1264,12 +1295,10 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 		xlo = 0;
 	axis_fit(&x, xlo, xhi, fr->left, fr->right);
 	axis_fit(&y, ylo, yhi, fr->bottom, fr->top);
-	dec = value_decimals(f->decimals, f->y, f->n, y.step);
+	dec = chart_value_decimals(f->decimals, f->y, f->n, y.step);
 
-	svg_open(h, fr, "app-chart app-chart-funnel", f->id, f->title);
-	if (f->desc)
-		html_text(h, f->desc);
-	else
+	svg_open(h, fr, "app-chart app-chart-funnel", f->id, f->title, f->desc);
+	if (!f->desc)
 		funnel_desc(h, f, xt, dec);
 	html_close(h);
 
@@ -1278,7 +1307,7 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 	line(h, "app-chart-baseline", fr->left, fr->bottom, fr->right, fr->bottom, COL_INK, 1, NULL);
 	for (size_t i = 0; i < x.nt; i++) {
 		char t[NUM_TXT];
-		double px = scale_map(&x.s, x.tick[i]);
+		double px = chart_scale_map(&x.s, x.tick[i]);
 
 		line(h, NULL, px, fr->bottom, px, fr->bottom + 4, COL_INK, 1, NULL);
 		text_at(h, px, fr->bottom + 17, "middle", "app-chart-xlabel",
@@ -1300,7 +1329,7 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 			   COL_LINE, 1.2, "5 4");
 	}
 	if (!isnan(f->target)) {
-		double ty = scale_map(&y.s, f->target);
+		double ty = chart_scale_map(&y.s, f->target);
 
 		line(h, "app-chart-centre", fr->left, ty, fr->right, ty, COL_INK, 1.2, NULL);
 	}
@@ -1312,8 +1341,8 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 			funnel_unit(h, f, &x, &y, xt, dec, i, 0);
 	html_close(h);
 	if (f->highlight != CHART_NONE && unit_drawn(f, f->highlight)) {
-		double px = scale_map(&x.s, f->x[f->highlight]);
-		double py = scale_map(&y.s, f->y[f->highlight]);
+		double px = chart_scale_map(&x.s, f->x[f->highlight]);
+		double py = chart_scale_map(&y.s, f->y[f->highlight]);
 		int left = px > fr->right - 160;
 
 		html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-highlight", -1);
@@ -1325,11 +1354,9 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 		html_close(h);
 	}
 	if (!any)
-		text_at(h, (fr->left + fr->right) / 2, (fr->top + fr->bottom) / 2, "middle",
-			"app-chart-empty", "No data");
+		no_data(h, fr);
 
-	lg.right = fr->w - 8;
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
+	lg = legend_open(h, fr);
 	for (int k = 0; k < FC__MAX; k++)
 		legend_mark(h, &lg, &funnel_marks[k]);
 	if (f->nlim) {
@@ -1341,262 +1368,236 @@ int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *er
 	html_close(h);
 
 	html_close(h); /* svg */
-	return check_buf(h, err);
+	return chart_check_buf(h, err);
 }
 
-/* ---- sparkline --------------------------------------------------------------------- */
+/* ---- ratio chart ------------------------------------------------------------------- */
 
-/* Say the sparkline's summary: "WHAT: latest V, up from P" (or "no change from", or
- * "no data"). */
-static void spark_summary(struct html *h, const char *what, const double *v, size_t n,
-			  const char *unit, int dec)
+enum rb { RB_AS_EXPECTED, RB_HIGHER, RB_LOWER, RB__MAX };
+
+/* A higher ratio is drawn as a concern (amber) and a lower one as an improvement (blue), as
+ * they are for deaths. The legend text is also chart_ratio_band_name's. */
+static const struct mark ratio_marks[RB__MAX] = {
+	[RB_AS_EXPECTED] = { SHAPE_CIRCLE, 4.5, COL_COMMON, NULL, "app-pt app-pt-within",
+			     "As expected" },
+	[RB_HIGHER] = { SHAPE_SQUARE, 5, COL_CONCERN, COL_CONCERN_EDGE, "app-pt app-pt-higher",
+			"Higher than expected" },
+	[RB_LOWER] = { SHAPE_DIAMOND, 6.5, COL_IMPROVE, NULL, "app-pt app-pt-lower",
+		       "Lower than expected" },
+};
+
+/* The bands inside a sentence. */
+static const char *const ratio_band_words[RB__MAX] = {
+	[RB_AS_EXPECTED] = "as expected",
+	[RB_HIGHER] = "higher than expected",
+	[RB_LOWER] = "lower than expected",
+};
+
+static enum rb rb_of(int band)
 {
-	size_t last = n, prev = n;
-
-	for (size_t i = n; i-- > 0;)
-		if (!isnan(v[i])) {
-			if (last == n) {
-				last = i;
-			} else {
-				prev = i;
-				break;
-			}
-		}
-	say(h, what);
-	if (last == n) {
-		say(h, ": no data");
-		return;
-	}
-	say(h, ": latest ");
-	say_value(h, v[last], dec, unit);
-	if (prev == n)
-		return;
-	say(h, v[last] > v[prev] ? ", up from " : v[last] < v[prev] ? ", down from "
-								    : ", no change from ");
-	say_value(h, v[prev], dec, unit);
+	return band > 0 ? RB_HIGHER : band < 0 ? RB_LOWER : RB_AS_EXPECTED;
 }
 
-int chart_sparkline(struct html *h, const char *what, const double *v, size_t n,
-		    const char *unit, int decimals, struct cu_err *err)
+const char *chart_ratio_band_name(int band)
 {
-	static const struct frame sf = { 80, 20, 3, 77, 3, 17 };
-	double lo = NAN, hi = NAN, tick[5], step;
-	size_t nt;
-	struct scale sy;
-	size_t last = n;
-	int rc, dec;
+	return ratio_marks[rb_of(band)].legend;
+}
 
-	if (check_buf(h, err))
-		return CU_ELIMIT;
-	if (!what)
-		return cu_err_set(err, CU_EINVAL, "sparkline description missing");
-	if (n > CHART_MAX_POINTS)
-		return cu_err_set(err, CU_ELIMIT, "sparkline has %zu points: expected at most %d",
-				  n, CHART_MAX_POINTS);
-	if ((rc = check_decimals(decimals, err)) != 0 ||
-	    (rc = check_array(v, n, 0, "value", err)) != 0)
+static int ratio_check(const struct html *h, const struct chart_ratio *c, struct cu_err *err)
+{
+	int rc;
+
+	if ((rc = check_frame(h, c->id, c->title, err)) != 0)
 		return rc;
-	range_add_all(&lo, &hi, v, n);
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(v[i]))
+	if (c->n > CHART_MAX_POINTS)
+		return cu_err_set(err, CU_ELIMIT, "chart has %zu periods: expected at most %d",
+				  c->n, CHART_MAX_POINTS);
+	if ((rc = chart_check_decimals(c->decimals, err)) != 0 ||
+	    (rc = chart_check_array(c->ratio, c->n, 0, "ratio", err)) != 0 ||
+	    (rc = check_limits(c->lo95, c->hi95, c->lo998, c->hi998, c->n, err)) != 0 ||
+	    (rc = chart_check_array(c->observed, c->n, 1, "observed count", err)) != 0 ||
+	    (rc = chart_check_array(c->expected, c->n, 1, "expected count", err)) != 0)
+		return rc;
+	if (c->n && !c->band)
+		return cu_err_set(err, CU_EINVAL, "chart bands missing: expected %zu numbers",
+				  c->n);
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->ratio[i] < 0)
+			return cu_err_set(err, CU_EINVAL,
+					  "bad chart ratio at point %zu: expected 0 or more, or "
+					  "NaN for none",
+					  i + 1);
+		if (c->lo95[i] > c->hi95[i] || c->lo998[i] > c->hi998[i])
+			return cu_err_set(err, CU_EINVAL,
+					  "bad chart limits at point %zu: expected each lower "
+					  "limit no larger than its upper limit",
+					  i + 1);
+		if (c->band[i] < -1 || c->band[i] > 1)
+			return cu_err_set(err, CU_EINVAL,
+					  "bad chart band \"%d\" at point %zu: expected -1, 0 or 1",
+					  c->band[i], i + 1);
+	}
+	return 0;
+}
+
+/* Say ", WHAT limits LO to HI", or nothing when either is NaN. */
+static void say_limits(struct html *h, const char *what, double lo, double hi, int dec)
+{
+	if (isnan(lo) || isnan(hi))
+		return;
+	chart_say(h, ", ");
+	chart_say(h, what);
+	chart_say(h, " limits ");
+	chart_say_value(h, lo, dec, NULL);
+	chart_say(h, " to ");
+	chart_say_value(h, hi, dec, NULL);
+}
+
+/* Say " (O observed, E expected)" for period I, leaving out what is missing. */
+static void say_counts(struct html *h, const struct chart_ratio *c, size_t i, int odec,
+		       int edec)
+{
+	int o = c->observed && !isnan(c->observed[i]);
+	int e = c->expected && !isnan(c->expected[i]);
+
+	if (!o && !e)
+		return;
+	chart_say(h, " (");
+	if (o) {
+		chart_say_value(h, c->observed[i], odec, NULL);
+		chart_say(h, " observed");
+	}
+	if (o && e)
+		chart_say(h, ", ");
+	if (e) {
+		chart_say_value(h, c->expected[i], edec, NULL);
+		chart_say(h, " expected");
+	}
+	chart_say(h, ")");
+}
+
+/* The generated description of a ratio chart. */
+static void ratio_desc(struct html *h, const struct chart_ratio *c, int dec)
+{
+	size_t last = c->n, count[RB__MAX] = { 0 };
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!isnan(c->ratio[i])) {
 			last = i;
-	if (isnan(lo)) {
-		lo = 0;
-		hi = 1;
-	}
-	/* Decimals as if the line had an axis of five ticks. */
-	if (chart_nice_ticks(lo, hi, 5, tick, &nt, &step) != 0)
-		step = 1;
-	dec = value_decimals(decimals, v, n, step);
-	/* Equal values draw a level line through the middle. */
-	if (hi > lo)
-		sy = (struct scale){ lo, hi, sf.bottom, sf.top };
-	else
-		sy = (struct scale){ lo - 1, lo + 1, sf.bottom, sf.top };
-
-	html_tag(h, HTML_SVG);
-	html_attr(h, HTML_ATTR_XMLNS, "http://www.w3.org/2000/svg");
-	html_attr(h, HTML_ATTR_VIEWBOX, "0 0 80 20");
-	html_attr_num(h, HTML_ATTR_WIDTH, sf.w);
-	html_attr_num(h, HTML_ATTR_HEIGHT, sf.h);
-	html_attr(h, HTML_ATTR_CLASS, "app-spark");
-	html_attr(h, HTML_ATTR_ROLE, "img");
-	html_attr_begin(h, HTML_ATTR_ARIA_LABEL);
-	spark_summary(h, what, v, n, unit, dec);
-	html_attr_end(h);
-	html_attr(h, HTML_ATTR_FOCUSABLE, "false");
-	html_tag_end(h);
-	html_open(h, HTML_TITLE, -1);
-	spark_summary(h, what, v, n, unit, dec);
-	html_close(h);
-	if (last < n) {
-		struct frame inner = sf;
-
-		inner.left = sf.left - 10; /* x_of insets by 10 */
-		inner.right = sf.right + 10;
-		series_path(h, &inner, &sy, v, n, NULL, 0, "app-spark-line", COL_LINE, 1.2, NULL);
-		html_tag(h, HTML_CIRCLE);
-		html_attr(h, HTML_ATTR_CLASS, "app-spark-last");
-		html_attr_num(h, HTML_ATTR_CX, x_of(&inner, last, n));
-		html_attr_num(h, HTML_ATTR_CY, scale_map(&sy, v[last]));
-		html_attr_num(h, HTML_ATTR_R, 2.2);
-		html_attr(h, HTML_ATTR_FILL, COL_INK);
-		html_tag_void(h);
-	}
-	html_close(h);
-	return check_buf(h, err);
-}
-
-/* ---- icons ------------------------------------------------------------------------- */
-
-/* Open a 32 x 32 icon named TITLE with a disc of FILL (hollow with a STROKE ring if FILL is
- * NULL). The caller draws on it and closes the svg. */
-static void icon_open(struct html *h, const char *cls, const char *title, const char *fill,
-		      const char *stroke)
-{
-	html_tag(h, HTML_SVG);
-	html_attr(h, HTML_ATTR_XMLNS, "http://www.w3.org/2000/svg");
-	html_attr(h, HTML_ATTR_VIEWBOX, "0 0 32 32");
-	html_attr(h, HTML_ATTR_WIDTH, "32");
-	html_attr(h, HTML_ATTR_HEIGHT, "32");
-	html_attr(h, HTML_ATTR_CLASS, cls);
-	html_attr(h, HTML_ATTR_ROLE, "img");
-	html_attr(h, HTML_ATTR_ARIA_LABEL, title);
-	html_attr(h, HTML_ATTR_FOCUSABLE, "false");
-	html_tag_end(h);
-	html_elem(h, HTML_TITLE, NULL, title);
-	html_tag(h, HTML_CIRCLE);
-	html_attr(h, HTML_ATTR_CX, "16");
-	html_attr(h, HTML_ATTR_CY, "16");
-	html_attr(h, HTML_ATTR_R, fill ? "15" : "14");
-	html_attr(h, HTML_ATTR_FILL, fill ? fill : COL_WHITE);
-	if (!fill) {
-		html_attr(h, HTML_ATTR_STROKE, stroke);
-		html_attr(h, HTML_ATTR_STROKE_WIDTH, "2");
-	}
-	html_tag_void(h);
-}
-
-/* A letter centred at X on the icon. */
-static void icon_letter(struct html *h, const char *x, const char *letter, const char *fill)
-{
-	html_tag(h, HTML_SVG_TEXT);
-	html_attr(h, HTML_ATTR_X, x);
-	html_attr(h, HTML_ATTR_Y, "21.5");
-	html_attr(h, HTML_ATTR_TEXT_ANCHOR, "middle");
-	html_attr(h, HTML_ATTR_FONT_FAMILY, "Arial, sans-serif");
-	html_attr(h, HTML_ATTR_FONT_SIZE, "15");
-	html_attr(h, HTML_ATTR_FONT_WEIGHT, "bold");
-	html_attr(h, HTML_ATTR_FILL, fill);
-	html_tag_end(h);
-	html_text(h, letter);
-	html_close(h);
-}
-
-/* A stroked shape with data D. */
-static void icon_stroke(struct html *h, const char *cls, const char *d, const char *stroke)
-{
-	html_tag(h, HTML_PATH);
-	html_attr(h, HTML_ATTR_CLASS, cls);
-	html_attr(h, HTML_ATTR_D, d);
-	html_attr(h, HTML_ATTR_FILL, "none");
-	html_attr(h, HTML_ATTR_STROKE, stroke);
-	html_attr(h, HTML_ATTR_STROKE_WIDTH, "2.4");
-	html_attr(h, HTML_ATTR_STROKE_LINECAP, "round");
-	html_attr(h, HTML_ATTR_STROKE_LINEJOIN, "round");
-	html_tag_void(h);
-}
-
-int chart_icon_variation(struct html *h, enum stats_variation v, enum stats_polarity polarity,
-			 struct cu_err *err)
-{
-	static const char up[] = "M22.5 24V9M18 13.5L22.5 9L27 13.5";
-	static const char down[] = "M22.5 8V23M18 18.5L22.5 23L27 18.5";
-	const char *title, *cls, *fill, *ink = COL_WHITE, *letter;
-	int high;
-
-	if (check_buf(h, err))
-		return CU_ELIMIT;
-	if (polarity != STATS_LOWER_BETTER && polarity != STATS_NO_DIRECTION &&
-	    polarity != STATS_HIGHER_BETTER)
-		return cu_err_set(err, CU_EINVAL, "bad polarity \"%d\": expected -1, 0 or 1",
-				  (int)polarity);
-	switch (v) {
-	case STATS_VAR_COMMON:
-		icon_open(h, "app-icon app-icon-common", "Common cause variation", COL_COMMON, NULL);
-		icon_stroke(h, "app-icon-wave", "M6 16Q8.5 10 11 16T16 16T21 16T26 16", COL_WHITE);
-		html_close(h);
-		return check_buf(h, err);
-	case STATS_VAR_IMPROVEMENT:
-	case STATS_VAR_CONCERN:
-		if (polarity == STATS_NO_DIRECTION)
-			return cu_err_set(err, CU_EINVAL, "variation \"%s\" needs a direction: "
-					  "expected polarity -1 or 1", stats_variation_name(v));
-		high = (v == STATS_VAR_IMPROVEMENT) == (polarity == STATS_HIGHER_BETTER);
-		if (v == STATS_VAR_IMPROVEMENT) {
-			title = high ? "Special cause variation: improvement, high values"
-				     : "Special cause variation: improvement, low values";
-			cls = high ? "app-icon app-icon-improvement-high"
-				   : "app-icon app-icon-improvement-low";
-			fill = COL_IMPROVE;
-			letter = "I";
-		} else {
-			title = high ? "Special cause variation: concern, high values"
-				     : "Special cause variation: concern, low values";
-			cls = high ? "app-icon app-icon-concern-high" : "app-icon app-icon-concern-low";
-			fill = COL_CONCERN;
-			ink = COL_INK; /* white on amber is too faint */
-			letter = "C";
+			count[rb_of(c->band[i])]++;
 		}
-		break;
-	case STATS_VAR_NEITHER_HIGH:
-	case STATS_VAR_NEITHER_LOW:
-		high = v == STATS_VAR_NEITHER_HIGH;
-		title = high ? "Special cause variation: neither improvement nor concern, high values"
-			     : "Special cause variation: neither improvement nor concern, low values";
-		cls = high ? "app-icon app-icon-neither-high" : "app-icon app-icon-neither-low";
-		fill = COL_NEITHER;
-		letter = "N";
-		break;
-	default:
-		return cu_err_set(err, CU_EINVAL, "bad variation \"%d\": expected 0 to 4", (int)v);
+	chart_say(h, c->name ? c->name : "Ratio of observed to expected");
+	if (last == c->n) {
+		chart_say(h, ": no data.");
+		return;
 	}
-	icon_open(h, cls, title, fill, NULL);
-	icon_letter(h, "11", letter, ink);
-	icon_stroke(h, high ? "app-icon-up" : "app-icon-down", high ? up : down, ink);
-	html_close(h);
-	return check_buf(h, err);
+	chart_say(h, " in ");
+	say_span(h, c->labels, c->n, " period, ", " periods, ");
+	chart_say(h, ". Latest (");
+	say_label(h, c->labels, last);
+	chart_say(h, "): ");
+	chart_say_value(h, c->ratio[last], dec, NULL);
+	say_limits(h, "95%", c->lo95[last], c->hi95[last], dec);
+	chart_say(h, ", ");
+	chart_say(h, ratio_band_words[rb_of(c->band[last])]);
+	chart_say(h, ". Periods higher than expected: ");
+	say_count(h, count[RB_HIGHER]);
+	chart_say(h, "; lower than expected: ");
+	say_count(h, count[RB_LOWER]);
+	chart_say(h, ".");
 }
 
-int chart_icon_assurance(struct html *h, enum stats_assurance a, struct cu_err *err)
+/* The interval LO..HI as an upright bar at X, clipped to the axis Y; nothing when either end
+ * is NaN or the interval lies off the axis. */
+static void ratio_bar(struct html *h, const struct axis *y, double x, double lo, double hi,
+		      const char *cls, double width)
 {
-	if (check_buf(h, err))
-		return CU_ELIMIT;
-	switch (a) {
-	case STATS_ASSURE_PASS:
-		icon_open(h, "app-icon app-icon-pass",
-			  "Assurance: the process consistently passes the target", COL_IMPROVE, NULL);
-		icon_letter(h, "16", "P", COL_WHITE);
-		break;
-	case STATS_ASSURE_FAIL:
-		icon_open(h, "app-icon app-icon-fail",
-			  "Assurance: the process consistently fails the target", COL_CONCERN, NULL);
-		icon_letter(h, "16", "F", COL_INK);
-		break;
-	case STATS_ASSURE_HIT_MISS:
-		icon_open(h, "app-icon app-icon-hit-miss",
-			  "Assurance: hit and miss, the target lies within the process limits",
-			  COL_COMMON, NULL);
-		icon_letter(h, "16", "?", COL_WHITE);
-		break;
-	case STATS_ASSURE_NONE:
-		icon_open(h, "app-icon app-icon-no-target", "Assurance: no verdict, there is no target",
-			  NULL, COL_COMMON);
-		icon_stroke(h, "app-icon-dash", "M10 16H22", COL_COMMON);
-		break;
-	default:
-		return cu_err_set(err, CU_EINVAL, "bad assurance \"%d\": expected 0 to 3", (int)a);
+	if (isnan(lo) || isnan(hi))
+		return;
+	lo = fmax(lo, y->s.d0);
+	hi = fmin(hi, y->s.d1);
+	if (lo > hi)
+		return;
+	line(h, cls, x, chart_scale_map(&y->s, hi), x, chart_scale_map(&y->s, lo), COL_LINE, width,
+	     NULL);
+}
+
+int chart_ratio(struct html *h, const struct chart_ratio *c, struct cu_err *err)
+{
+	const struct chart_frame *f = &wide_frame;
+	double lo = 1, hi = 1; /* the line at 1 is always on the axis */
+	struct axis y;
+	struct legend lg;
+	int rc, dec, odec, edec, any = 0;
+
+	if ((rc = ratio_check(h, c, err)) != 0)
+		return rc;
+	chart_range_add_all(&lo, &hi, c->ratio, c->n);
+	chart_range_add_all(&lo, &hi, c->lo95, c->n);
+	chart_range_add_all(&lo, &hi, c->hi95, c->n);
+	chart_range_add_all(&lo, &hi, c->lo998, c->n);
+	chart_range_add_all(&lo, &hi, c->hi998, c->n);
+	/* A ratio is never below 0, so neither is the axis: a lower limit below 0 (from an
+	 * approximate interval) is cut there. */
+	axis_fit(&y, fmax(0, lo), hi, f->bottom, f->top);
+	dec = chart_value_decimals(c->decimals, c->ratio, c->n, y.step);
+	/* Counts are written whole when every one is, else to 2 decimals (as for a step of 0.1). */
+	odec = c->observed ? chart_value_decimals(-1, c->observed, c->n, 0.1) : 0;
+	edec = c->expected ? chart_value_decimals(-1, c->expected, c->n, 0.1) : 0;
+
+	svg_open(h, f, "app-chart app-chart-ratio", c->id, c->title, c->desc);
+	if (!c->desc)
+		ratio_desc(h, c, dec);
+	html_close(h);
+
+	y_axis(h, f, &y, c->y_title);
+	period_axis(h, f, c->labels, c->n);
+
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-lines", -1);
+	{
+		double y1 = chart_scale_map(&y.s, 1);
+
+		line(h, "app-chart-centre", f->left, y1, f->right, y1, COL_INK, 1.2, NULL);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		double x = chart_x_of(f, i, c->n);
+
+		ratio_bar(h, &y, x, c->lo998[i], c->hi998[i], "app-chart-limit998", 1);
+		ratio_bar(h, &y, x, c->lo95[i], c->hi95[i], "app-chart-limit95", 3.5);
 	}
 	html_close(h);
-	return check_buf(h, err);
+
+	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-points", -1);
+	for (size_t i = 0; i < c->n; i++) {
+		if (isnan(c->ratio[i]))
+			continue;
+		any = 1;
+		mark_at(h, &ratio_marks[rb_of(c->band[i])], chart_x_of(f, i, c->n),
+			chart_scale_map(&y.s, c->ratio[i]), NULL, 1);
+		html_open(h, HTML_TITLE, -1);
+		say_label(h, c->labels, i);
+		html_text(h, ": ratio ");
+		chart_say_value(h, c->ratio[i], dec, NULL);
+		say_counts(h, c, i, odec, edec);
+		say_limits(h, "95%", c->lo95[i], c->hi95[i], dec);
+		say_limits(h, "99.8%", c->lo998[i], c->hi998[i], dec);
+		html_text(h, ": ");
+		html_text(h, ratio_band_words[rb_of(c->band[i])]);
+		html_close(h);
+		html_close(h);
+	}
+	html_close(h);
+	if (!any)
+		no_data(h, f);
+
+	lg = legend_open(h, f);
+	for (int k = 0; k < RB__MAX; k++)
+		legend_mark(h, &lg, &ratio_marks[k]);
+	legend_bar(h, &lg, "95% limits", 3.5);
+	legend_bar(h, &lg, "99.8% limits", 1);
+	legend_line(h, &lg, "Ratio of 1: as expected", COL_INK, 1.2, NULL);
+	html_close(h);
+
+	html_close(h); /* svg */
+	return chart_check_buf(h, err);
 }

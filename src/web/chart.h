@@ -1,10 +1,12 @@
 /*
  * Server-rendered SVG charts: the XmR (SPC) chart and the icons of NHS England's "Making Data
- * Count", the funnel plot, and the sparkline. Every chart is a pure function of plain arrays
- * that writes through the escaping HTML writer (web/html.h) into the caller's buffer: no
- * database, no I/O, no allocation. Data never becomes markup: labels, reasons and titles are
- * escaped text, and the one name taken from the caller, the chart's id, is checked to be a
- * plain identifier.
+ * Count", the funnel plot, the ratio chart (a ratio over time with its intervals), and the
+ * sparkline. chart.c draws the framed charts (XmR, funnel, ratio) and chart_glyph.c the
+ * sparkline and icons; chart_int.h is what they share. Every chart is a pure function of
+ * plain arrays that writes through the escaping HTML writer (web/html.h) into the caller's
+ * buffer: no database, no I/O, no allocation. Data never becomes markup: labels, reasons and
+ * titles are escaped text, and the one name taken from the caller, the chart's id, is checked
+ * to be a plain identifier.
  *
  * Charts are sized by their viewBox alone, so they scale to their container and print
  * crisply; styles are SVG presentation attributes (the site's Content-Security-Policy forbids
@@ -31,7 +33,7 @@
 #include "stats/spc.h"
 #include "web/html.h"
 
-/* Points in one chart (XmR, funnel or sparkline); past it CU_ELIMIT. Belongs in
+/* Points in one chart (XmR, funnel, ratio or sparkline); past it CU_ELIMIT. Belongs in
  * base/limits.h once that file's owner takes it. */
 #define CHART_MAX_POINTS 10000
 /* Largest |value| a chart accepts (values, limits, targets, denominators). */
@@ -122,6 +124,50 @@ struct chart_funnel {
  * CU_ELIMIT when N or NLIM > CHART_MAX_POINTS or the buffer is full.
  */
 int chart_funnel(struct html *h, const struct chart_funnel *f, struct cu_err *err);
+
+/* A ratio of observed to expected (deaths, say) period by period, each with its 95% and
+ * 99.8% limits (control limits around 1 at the period's expected count, or an interval around
+ * the ratio) and its band. Arrays have N entries unless said otherwise. */
+struct chart_ratio {
+	const char *id, *title, *desc; /* as struct chart_xmr */
+	const char *y_title; /* y-axis title, e.g. "Observed / expected deaths"; may be NULL */
+	const char *name;    /* the chart's name in its description; NULL: "Ratio of observed to
+			      * expected" */
+	int decimals;        /* decimals of ratios and limits in text, 0..6; -1: from the data */
+	size_t n;
+	const char *const *labels;   /* period labels such as "2023-24"; NULL: "1", "2", ... */
+	const double *ratio;         /* >= 0; NaN: none (the period keeps its place and bars) */
+	const double *lo95, *hi95;   /* the 95% limits; NaN at either end: no bar */
+	const double *lo998, *hi998; /* the 99.8% limits; NaN at either end: no bar */
+	const double *observed, *expected; /* for the points' titles; NULL or NaN: not shown */
+	const int *band; /* 1 higher than expected, -1 lower, 0 as expected, as the caller judged
+			  * it (e.g. the ratio beyond a 95% limit) */
+};
+
+/*
+ * Write the ratio chart C: a y axis with ticks from chart_nice_ticks over the ratios, the
+ * limits and 1 (never below 0: a lower limit under 0 is cut at the axis), period labels
+ * thinned as chart_xmr's, the line at 1 ("as expected", app-chart-centre), each period's
+ * 99.8% limits as a thin bar and its 95% limits as a thick one (app-chart-limit998,
+ * app-chart-limit95) clipped to the axis, and a marker per period with a ratio by its band:
+ * a grey circle as expected (app-pt-within), an amber square higher (app-pt-higher) and a blue
+ * diamond lower (app-pt-lower), a higher ratio being the concern. Each marker's <title> gives
+ * the label, the ratio, the observed and expected counts, both limits and the band; the
+ * legend names markers, bars and line and wraps when the row is full. Zero periods, or none
+ * with a ratio, draw a valid chart saying "No data".
+ * Errors: CU_EINVAL for a bad id, a missing title, a number that is infinite or beyond
+ * CHART_MAX_ABS, a negative ratio, a lower limit above its upper limit, a band outside -1..1,
+ * decimals out of range, or an array missing while N > 0 (observed and expected may be
+ * NULL); CU_ELIMIT when N > CHART_MAX_POINTS or the buffer is full.
+ */
+int chart_ratio(struct html *h, const struct chart_ratio *c, struct cu_err *err);
+
+/*
+ * The name of BAND as the ratio chart's legend gives it, so that a table beside the chart
+ * uses the same words: "Higher than expected" (BAND > 0), "Lower than expected" (BAND < 0)
+ * or "As expected" (0). A static string.
+ */
+const char *chart_ratio_band_name(int band);
 
 /*
  * Write a sparkline of V[0..N) (NaN: a gap), 80 x 20 units, its last finite point marked

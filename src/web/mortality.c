@@ -44,16 +44,6 @@
 /* A limit curve above this ratio is left out (a gap): it lies far outside any plot. */
 #define CURVE_MAX 1e6
 
-/* Making Data Count colours, as web/chart.c draws them: a higher ratio of deaths is a
- * concern (amber), a lower one an improvement (blue). */
-#define COL_COMMON "#7b7d7d"
-#define COL_IMPROVE "#289de0"
-#define COL_CONCERN "#fab428"
-#define COL_CONCERN_EDGE "#9c6a00"
-#define COL_INK "#212b32"
-#define COL_LINE "#425563"
-#define COL_GRID "#d8dde0"
-
 /* ---- what the store holds ---- */
 
 struct imports {
@@ -101,6 +91,12 @@ static int chosen_import(const struct page *pg, const struct imports *im, size_t
 			return 0;
 		}
 	return -1;
+}
+
+/* V, or NaN when it is no finite number: what a chart takes for "none". */
+static double or_nan(double v)
+{
+	return isfinite(v) ? v : NAN;
 }
 
 static const char *period_of(const struct store_spells_import *r, char out[16])
@@ -246,20 +242,14 @@ static void fmt_range(char *out, size_t n, double lo, double hi)
 		snprintf(out, n, "-");
 }
 
-static const char *band_text(int band)
-{
-	return band > 0 ? "Higher than expected" : band < 0 ? "Lower than expected" : "As expected";
-}
-
 static void band_tag(struct html *h, int band)
 {
 	html_elem(h, HTML_STRONG,
 		  band > 0   ? "nhsuk-tag nhsuk-tag--red"
 		  : band < 0 ? "nhsuk-tag nhsuk-tag--blue"
 			     : "nhsuk-tag nhsuk-tag--grey",
-		  band_text(band));
+		  chart_ratio_band_name(band));
 }
-
 
 static void td_num(struct html *h, double v, int dec)
 {
@@ -318,308 +308,6 @@ static void limits_text(struct html *h, const struct store_spells_import *hd)
 		     "than expected below its 95% lower limit.");
 }
 
-/* ---- the ratio over time: an interval chart ---- */
-
-/*
- * Each period's ratio with its 95% (thick) and 99.8% (thin) limits as bars, the line at 1
- * (as expected), and a marker per period by band: circle as expected, amber square higher,
- * blue diamond lower. It is drawn here, through the same writer and conventions as
- * web/chart.h (viewBox, role="img" named by <title> and <desc>, a <title> per point), because
- * chart_xmr's centre line, process limits and SPC verdicts would say something else; it
- * belongs in chart.c once that file's owner takes it.
- */
-struct ratio_chart {
-	const char *id, *title;
-	size_t n;
-	const char *const *labels;
-	const double *ratio, *lo95, *hi95, *lo998, *hi998;
-	const double *observed, *expected;
-	const int *band;
-};
-
-static const double rc_w = 760, rc_h = 360, rc_left = 68, rc_right = 736, rc_top = 56,
-		    rc_bottom = 312;
-
-static double rc_x(size_t i, size_t n)
-{
-	double l = rc_left + 30, r = rc_right - 30;
-
-	return n <= 1 ? (l + r) / 2 : l + (r - l) * (double)i / (double)(n - 1);
-}
-
-/* The height of ratio V on an axis from Y0 to Y1 (Y0 < Y1). */
-static double rc_y(double y0, double y1, double v)
-{
-	return rc_bottom - (v - y0) / (y1 - y0) * (rc_bottom - rc_top);
-}
-
-static void rc_line(struct html *h, double x1, double y1, double x2, double y2, const char *stroke,
-		    double width, const char *dash)
-{
-	html_tag(h, HTML_LINE);
-	html_attr_num(h, HTML_ATTR_X1, x1);
-	html_attr_num(h, HTML_ATTR_Y1, y1);
-	html_attr_num(h, HTML_ATTR_X2, x2);
-	html_attr_num(h, HTML_ATTR_Y2, y2);
-	html_attr(h, HTML_ATTR_STROKE, stroke);
-	html_attr_num(h, HTML_ATTR_STROKE_WIDTH, width);
-	html_attr(h, HTML_ATTR_STROKE_DASHARRAY, dash);
-	html_tag_void(h);
-}
-
-static void rc_text(struct html *h, double x, double y, const char *anchor, const char *cls,
-		    const char *s)
-{
-	html_tag(h, HTML_SVG_TEXT);
-	html_attr(h, HTML_ATTR_CLASS, cls);
-	html_attr_num(h, HTML_ATTR_X, x);
-	html_attr_num(h, HTML_ATTR_Y, y);
-	html_attr(h, HTML_ATTR_TEXT_ANCHOR, anchor);
-	html_tag_end(h);
-	html_text(h, s);
-	html_close(h);
-}
-
-/* The marker for BAND at X, Y, left open for its <title> when OPEN. */
-static void rc_mark(struct html *h, int band, double x, double y, int open)
-{
-	if (band > 0) {
-		html_tag(h, HTML_RECT);
-		html_attr(h, HTML_ATTR_CLASS, "app-pt app-pt-higher");
-		html_attr_num(h, HTML_ATTR_X, x - 5);
-		html_attr_num(h, HTML_ATTR_Y, y - 5);
-		html_attr_num(h, HTML_ATTR_WIDTH, 10);
-		html_attr_num(h, HTML_ATTR_HEIGHT, 10);
-		html_attr(h, HTML_ATTR_FILL, COL_CONCERN);
-		html_attr(h, HTML_ATTR_STROKE, COL_CONCERN_EDGE);
-		html_attr_num(h, HTML_ATTR_STROKE_WIDTH, 1);
-	} else if (band < 0) {
-		html_tag(h, HTML_PATH);
-		html_attr(h, HTML_ATTR_CLASS, "app-pt app-pt-lower");
-		html_attr_begin(h, HTML_ATTR_D);
-		html_attr_put(h, "M");
-		html_attr_put_num(h, x);
-		html_attr_put(h, " ");
-		html_attr_put_num(h, y - 6.5);
-		html_attr_put(h, "L");
-		html_attr_put_num(h, x + 6.5);
-		html_attr_put(h, " ");
-		html_attr_put_num(h, y);
-		html_attr_put(h, "L");
-		html_attr_put_num(h, x);
-		html_attr_put(h, " ");
-		html_attr_put_num(h, y + 6.5);
-		html_attr_put(h, "L");
-		html_attr_put_num(h, x - 6.5);
-		html_attr_put(h, " ");
-		html_attr_put_num(h, y);
-		html_attr_put(h, "Z");
-		html_attr_end(h);
-		html_attr(h, HTML_ATTR_FILL, COL_IMPROVE);
-	} else {
-		html_tag(h, HTML_CIRCLE);
-		html_attr(h, HTML_ATTR_CLASS, "app-pt app-pt-within");
-		html_attr_num(h, HTML_ATTR_CX, x);
-		html_attr_num(h, HTML_ATTR_CY, y);
-		html_attr_num(h, HTML_ATTR_R, 4.5);
-		html_attr(h, HTML_ATTR_FILL, COL_COMMON);
-	}
-	if (open)
-		html_tag_end(h);
-	else
-		html_tag_void(h);
-}
-
-static void rc_range(double *lo, double *hi, const double *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (isfinite(v[i]) && fabs(v[i]) <= CHART_MAX_ABS) {
-			*lo = fmin(*lo, v[i]);
-			*hi = fmax(*hi, v[i]);
-		}
-}
-
-static int ratio_chart(struct html *h, const struct ratio_chart *c, struct cu_err *err)
-{
-	double lo = 1, hi = 1, ticks[CHART_MAX_TICKS], step, y0, y1, lx, ly;
-	size_t nt = 0, every = 1, last = c->n, maxcp = 1;
-	char num[HTML_NUM_MAX];
-	int rc;
-
-	if (c->n > CHART_MAX_POINTS)
-		return cu_err_set(err, CU_ELIMIT, "chart has %zu points: expected at most %d", c->n,
-				  CHART_MAX_POINTS);
-	rc_range(&lo, &hi, c->ratio, c->n);
-	rc_range(&lo, &hi, c->lo998, c->n);
-	rc_range(&lo, &hi, c->hi998, c->n);
-	rc_range(&lo, &hi, c->lo95, c->n);
-	rc_range(&lo, &hi, c->hi95, c->n);
-	lo = fmax(0, lo);
-	if ((rc = chart_nice_ticks(lo, hi, 6, ticks, &nt, &step)) != 0)
-		return cu_err_set(err, rc, "no axis for the ratio chart");
-	y0 = ticks[0];
-	y1 = ticks[nt - 1];
-	for (size_t i = c->n; i-- > 0;)
-		if (isfinite(c->ratio[i])) {
-			last = i;
-			break;
-		}
-	for (size_t i = 0; i < c->n; i++)
-		maxcp = strlen(c->labels[i]) > maxcp ? strlen(c->labels[i]) : maxcp;
-	if (c->n > 1) {
-		double dx = rc_x(1, c->n) - rc_x(0, c->n);
-		double need = (double)maxcp * CHART_FONT_PX * CHART_CHAR_EM + CHART_LABEL_GAP_PX;
-
-		every = (size_t)ceil(need / dx);
-		every = every < 1 ? 1 : every;
-	}
-
-	html_tag(h, HTML_SVG);
-	html_attr(h, HTML_ATTR_XMLNS, "http://www.w3.org/2000/svg");
-	html_attr_begin(h, HTML_ATTR_VIEWBOX);
-	html_attr_put(h, "0 0 ");
-	html_attr_put_num(h, rc_w);
-	html_attr_put(h, " ");
-	html_attr_put_num(h, rc_h);
-	html_attr_end(h);
-	html_attr(h, HTML_ATTR_CLASS, "app-chart app-chart-ratio");
-	html_attr(h, HTML_ATTR_ROLE, "img");
-	html_attr_begin(h, HTML_ATTR_ARIA_LABELLEDBY);
-	html_attr_put(h, c->id);
-	html_attr_put(h, "-title ");
-	html_attr_put(h, c->id);
-	html_attr_put(h, "-desc");
-	html_attr_end(h);
-	html_attr(h, HTML_ATTR_FOCUSABLE, "false");
-	html_attr(h, HTML_ATTR_FONT_FAMILY, "Frutiger W01, Arial, sans-serif");
-	html_attr_num(h, HTML_ATTR_FONT_SIZE, CHART_FONT_PX);
-	html_attr(h, HTML_ATTR_FILL, COL_INK);
-	html_tag_end(h);
-	html_tag(h, HTML_TITLE);
-	html_attr_begin(h, HTML_ATTR_ID);
-	html_attr_put(h, c->id);
-	html_attr_put(h, "-title");
-	html_attr_end(h);
-	html_tag_end(h);
-	html_text(h, c->title);
-	html_close(h);
-	html_tag(h, HTML_DESC);
-	html_attr_begin(h, HTML_ATTR_ID);
-	html_attr_put(h, c->id);
-	html_attr_put(h, "-desc");
-	html_attr_end(h);
-	html_tag_end(h);
-	if (last == c->n) {
-		html_text(h, "Ratio of observed to expected deaths: no data.");
-	} else {
-		char r[48], lim[96];
-
-		fmt(r, sizeof r, c->ratio[last], 3);
-		fmt_range(lim, sizeof lim, c->lo95[last], c->hi95[last]);
-		html_textf(h, "Ratio of observed to expected deaths in %zu period%s, %s to %s. "
-			      "Latest (%s): %s, 95%% limits %s, %s.",
-			   c->n, c->n == 1 ? "" : "s", c->labels[0], c->labels[c->n - 1],
-			   c->labels[last], r, lim, band_text(c->band[last]));
-	}
-	html_close(h);
-
-	/* Grid, y axis and its title. */
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-yaxis", -1);
-	for (size_t k = 0; k < nt; k++) {
-		double y = rc_y(y0, y1, ticks[k]);
-
-		rc_line(h, rc_left, y, rc_right, y, COL_GRID, 1, NULL);
-		rc_text(h, rc_left - 6, y + 4, "end", "app-chart-ylabel",
-			html_num_format(num, sizeof num, ticks[k], step < 0.1 ? 2 : 1));
-	}
-	html_tag(h, HTML_SVG_TEXT);
-	html_attr(h, HTML_ATTR_CLASS, "app-chart-ytitle");
-	html_attr_num(h, HTML_ATTR_X, -(rc_top + rc_bottom) / 2);
-	html_attr_num(h, HTML_ATTR_Y, 16);
-	html_attr(h, HTML_ATTR_TEXT_ANCHOR, "middle");
-	html_attr(h, HTML_ATTR_TRANSFORM, "rotate(-90)");
-	html_tag_end(h);
-	html_text(h, "Observed / expected deaths");
-	html_close(h);
-	html_close(h);
-
-	/* The x axis: a base line and the period labels, thinned so they never overlap. */
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-xaxis", -1);
-	rc_line(h, rc_left, rc_bottom, rc_right, rc_bottom, COL_INK, 1, NULL);
-	for (size_t i = 0; i < c->n; i += every)
-		rc_text(h, rc_x(i, c->n), rc_bottom + 18, "middle", "app-chart-xlabel",
-			c->labels[i]);
-	html_close(h);
-
-	/* As expected: a ratio of 1. */
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-lines", -1);
-	rc_line(h, rc_left, rc_y(y0, y1, 1), rc_right, rc_y(y0, y1, 1), COL_INK, 1.2, NULL);
-	html_close(h);
-
-	/* Each period: the limits as bars, then the ratio's marker with its <title>. */
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-points", -1);
-	for (size_t i = 0; i < c->n; i++) {
-		double x = rc_x(i, c->n);
-		char r[48], o[48], e[48], l95[96], l998[96];
-
-		/* Bars clipped to the axis. */
-		if (isfinite(c->lo998[i]) && isfinite(c->hi998[i]))
-			rc_line(h, x, rc_y(y0, y1, fmin(c->hi998[i], y1)), x,
-				rc_y(y0, y1, fmax(c->lo998[i], y0)), COL_LINE, 1, NULL);
-		if (isfinite(c->lo95[i]) && isfinite(c->hi95[i]))
-			rc_line(h, x, rc_y(y0, y1, fmin(c->hi95[i], y1)), x,
-				rc_y(y0, y1, fmax(c->lo95[i], y0)), COL_LINE, 3.5, NULL);
-		if (!isfinite(c->ratio[i]))
-			continue;
-		rc_mark(h, c->band[i], x, rc_y(y0, y1, c->ratio[i]), 1);
-		fmt(r, sizeof r, c->ratio[i], 3);
-		fmt(o, sizeof o, c->observed[i], 0);
-		fmt(e, sizeof e, c->expected[i], 2);
-		fmt_range(l95, sizeof l95, c->lo95[i], c->hi95[i]);
-		fmt_range(l998, sizeof l998, c->lo998[i], c->hi998[i]);
-		html_open(h, HTML_TITLE, -1);
-		html_textf(h, "%s: ratio %s (%s observed, %s expected), 95%% limits %s, 99.8%% "
-			      "limits %s: %s",
-			   c->labels[i], r, o, e, l95, l998, band_text(c->band[i]));
-		html_close(h);
-		html_close(h);
-	}
-	html_close(h);
-
-	/* The legend, wrapped onto a second row when the first is full. */
-	html_open(h, HTML_G, HTML_ATTR_CLASS, "app-chart-legend", -1);
-	lx = 16;
-	ly = 20;
-	for (int k = 0; k < 6; k++) {
-		static const int bands[3] = { 0, 1, -1 };
-		static const char *const lines[3] = { "95% limits", "99.8% limits",
-						      "1: as expected" };
-		const char *t = k < 3 ? band_text(bands[k]) : lines[k - 3];
-		double w = 14 + (double)strlen(t) * CHART_FONT_PX * CHART_CHAR_EM;
-
-		if (lx + w > rc_w - 8) {
-			lx = 16;
-			ly += 18;
-		}
-		if (k < 3)
-			rc_mark(h, bands[k], lx, ly, 0);
-		else if (k == 3)
-			rc_line(h, lx, ly - 6, lx, ly + 6, COL_LINE, 3.5, NULL);
-		else if (k == 4)
-			rc_line(h, lx, ly - 8, lx, ly + 8, COL_LINE, 1, NULL);
-		else
-			rc_line(h, lx - 6, ly, lx + 6, ly, COL_INK, 1.2, NULL);
-		rc_text(h, lx + 12, ly + 4, "start", "app-chart-legend-text", t);
-		lx += w + 18;
-	}
-	html_close(h);
-	html_close(h); /* svg */
-	if (h->b->failed)
-		return cu_err_set(err, CU_ELIMIT, "page would pass its size limit of %zu bytes",
-				  h->b->max);
-	return 0;
-}
-
 /* ---- /mortality: the funnel ---- */
 
 static int by_id(const void *a, const void *b)
@@ -669,7 +357,7 @@ static void funnel_chart(struct page *pg, const struct store_spells_import *hd,
 		const struct store_spells_provider *p = &pv->v[i];
 
 		x[i] = isfinite(p->expected) && p->expected >= 0 ? p->expected : NAN;
-		y[i] = isfinite(p->ratio) ? p->ratio : NAN;
+		y[i] = or_nan(p->ratio);
 		cls[i] = funnel_class(p);
 		if (isfinite(x[i]))
 			maxe = fmax(maxe, x[i]);
@@ -876,7 +564,7 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 	int *band = xcalloc(hs->n + 1, sizeof *band);
 	char(*lab)[16] = xcalloc(hs->n + 1, sizeof *lab);
 	const char **labels = xcalloc(hs->n + 1, sizeof *labels);
-	struct ratio_chart c = { 0 };
+	struct chart_ratio c = { 0 };
 	struct cu_err err;
 
 	cu_err_clear(&err);
@@ -889,19 +577,22 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 			continue;
 		period_of(&im->v[pt->imp], lab[n]);
 		labels[n] = lab[n];
-		v[0][n] = pt->p.ratio;
-		v[1][n] = pt->p.lower95;
-		v[2][n] = pt->p.upper95;
-		v[3][n] = pt->p.lower998;
-		v[4][n] = pt->p.upper998;
+		v[0][n] = or_nan(pt->p.ratio);
+		v[1][n] = or_nan(pt->p.lower95);
+		v[2][n] = or_nan(pt->p.upper95);
+		v[3][n] = or_nan(pt->p.lower998);
+		v[4][n] = or_nan(pt->p.upper998);
 		v[5][n] = (double)pt->p.observed;
-		v[6][n] = pt->p.expected;
+		v[6][n] = or_nan(pt->p.expected);
 		band[n] = pt->p.band;
 		n++;
 	}
 	html_elem(h, HTML_H2, NULL, "Ratio over time");
 	c.id = "mortality-ratio";
 	c.title = "Ratio of observed to expected deaths, period by period";
+	c.name = "Ratio of observed to expected deaths";
+	c.y_title = "Observed / expected deaths";
+	c.decimals = 3; /* as the table */
 	c.n = n;
 	c.labels = labels;
 	c.ratio = v[0];
@@ -913,7 +604,7 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 	c.expected = v[6];
 	c.band = band;
 	html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
-	if (ratio_chart(h, &c, &err))
+	if (chart_ratio(h, &c, &err))
 		html_elem(h, HTML_P, NULL, "The chart could not be drawn; the table below has "
 					   "every figure.");
 	html_close(h);
@@ -1028,7 +719,7 @@ void page_mortality_provider(struct page *pg)
 			snprintf(both, sizeof both, "95%%: %s; 99.8%%: %s", a, b);
 			summary_row(h, "Exact Poisson limits, not widened", both);
 		}
-		summary_row(h, "Band", band_text(pt->p.band));
+		summary_row(h, "Band", chart_ratio_band_name(pt->p.band));
 	}
 	html_close(h);
 	if (!is_current(&im, pt->imp))

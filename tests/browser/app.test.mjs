@@ -154,8 +154,9 @@ try {
     check(await ap.locator('img[src="x"]').count() === 0, 'no element from a name was made');
     check(xssDialogs === 0, 'no dialog from a name');
   }
-  for (const path of ['/', '/providers', '/org/RF4', '/org/RF4/indicator/AE_4HR_BREACH_T1',
-    '/indicator/AE_4HR_BREACH_T1']) {
+  for (const path of ['/', '/providers', '/providers?sort=name&dir=desc&page=2', '/org/RF4',
+    '/org/XDEMOP', '/org/RF4/indicator/AE_4HR_BREACH_T1',
+    '/org/RF4/indicator/AE_4HR_BREACH_T1?chart=pp', '/indicator/AE_4HR_BREACH_T1']) {
     await ap.goto(`${base}${path}`);
     await axeCheck(ap, path);
   }
@@ -165,7 +166,8 @@ try {
   const adctx = await browser.newContext({ bypassCSP: true });
   const adp = await adctx.newPage();
   await signIn(adp, 'admin');
-  for (const path of ['/', '/admin/users', '/admin/organisations', '/admin/relationships',
+  for (const path of ['/', '/admin/users', '/admin/organisations',
+    '/admin/organisations?sort=kind&dir=desc&page=2', '/admin/relationships',
     '/admin/catalogue', '/imports']) {
     await adp.goto(`${base}${path}`);
     await axeCheck(adp, `admin ${path}`);

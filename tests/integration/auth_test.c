@@ -596,7 +596,7 @@ static void user_cycle(struct store *s, const char *name, int64_t now)
 	CHECK_INT(store_user_list(s, &sys, count_users, &n, &err), 0);
 }
 
-/* The users module prepares per call: repeating its work leaves no more statements open. */
+/* The users module keeps its statements prepared once: repeating its work opens no more. */
 static void user_statements_are_not_left_open(void)
 {
 	struct store *s = fresh("stmts.db");

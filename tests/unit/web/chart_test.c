@@ -1,7 +1,8 @@
 /*
  * SVG charts: the tick algorithm against hand-worked values, well-formed and escaped output,
  * gaps at missing values, point classes following the rule flags, label thinning, the page
- * cap, and the degenerate inputs (no points, equal values) that must not divide by zero.
+ * cap, and the degenerate inputs (no points, equal values) that must not divide by zero. The
+ * ratio chart's positions are checked against the frame's numbers worked by hand.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -989,6 +990,528 @@ static void funnel_empty_and_bad_input(void)
 	cu_buf_release(&b);
 }
 
+/* ---- ratio chart ------------------------------------------------------------------- */
+
+/* The K-th (from 0) occurrence of NEEDLE in HAY, or NULL. */
+static const char *nth(const char *hay, const char *needle, size_t k)
+{
+	const char *p = hay;
+
+	for (; (p = strstr(p, needle)) != NULL; p++)
+		if (k-- == 0)
+			return p;
+	return NULL;
+}
+
+/* A framed chart with id ID and class CLS, well formed, whole, and named for assistive
+ * technology by its <title> and <desc>. */
+static void check_framed_chart(const char *svg, const char *id, const char *cls)
+{
+	char want[160];
+
+	CHECK(well_formed(svg));
+	CHECK(no_nan(svg));
+	CHECK(strncmp(svg, "<svg ", 5) == 0);
+	snprintf(want, sizeof want,
+		 "class=\"%s\" role=\"img\" aria-labelledby=\"%s-title %s-desc\"", cls, id, id);
+	CHECK_CONTAINS(svg, want);
+	snprintf(want, sizeof want, "<title id=\"%s-title\">", id);
+	CHECK_CONTAINS(svg, want);
+	snprintf(want, sizeof want, "<desc id=\"%s-desc\">", id);
+	CHECK_CONTAINS(svg, want);
+}
+
+struct ratio_fixture {
+	double ratio[3], lo95[3], hi95[3], lo998[3], hi998[3], obs[3], exp[3];
+	int band[3];
+	struct chart_ratio c;
+};
+
+/*
+ * Three periods: as expected, higher and lower. Every number lies in 0.5 .. 1.5 and those two
+ * ends occur (the 99.8% limits of periods 3 and 2), so the axis is worked out by hand in
+ * ratio_positions_follow_the_frame.
+ */
+static void ratio_fixture(struct ratio_fixture *t)
+{
+	static const double ratio[3] = { 0.9, 1.25, 0.7 }, lo95[3] = { 0.75, 1.05, 0.6 },
+			    hi95[3] = { 1.1, 1.45, 0.8 }, lo998[3] = { 0.6, 0.98, 0.5 },
+			    hi998[3] = { 1.25, 1.5, 0.9 }, obs[3] = { 45, 125, 35 },
+			    exp[3] = { 50, 100, 50.5 };
+	static const int band[3] = { 0, 1, -1 };
+	static const char *const labels[3] = { "2021-22", "2022-23", "2023-24" };
+
+	memset(t, 0, sizeof *t);
+	for (int i = 0; i < 3; i++) {
+		t->ratio[i] = ratio[i];
+		t->lo95[i] = lo95[i];
+		t->hi95[i] = hi95[i];
+		t->lo998[i] = lo998[i];
+		t->hi998[i] = hi998[i];
+		t->obs[i] = obs[i];
+		t->exp[i] = exp[i];
+		t->band[i] = band[i];
+	}
+	t->c = (struct chart_ratio){
+		.id = "ratio", .title = "Deaths against expected", .y_title = "Observed / expected",
+		.decimals = -1, .n = 3, .labels = labels, .ratio = t->ratio, .lo95 = t->lo95,
+		.hi95 = t->hi95, .lo998 = t->lo998, .hi998 = t->hi998, .observed = t->obs,
+		.expected = t->exp, .band = t->band,
+	};
+}
+
+static void ratio_three_periods_well_formed(void)
+{
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+
+	ratio_fixture(&t);
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	check_framed_chart(b.p, "ratio", "app-chart app-chart-ratio");
+	CHECK_INT(h.depth, 0);
+	CHECK_CONTAINS(b.p, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 760 400\"");
+	CHECK_CONTAINS(b.p, "<title id=\"ratio-title\">Deaths against expected</title>");
+	/* Ratios get one decimal more than the axis step 0.25 needs (2): 3. Observed counts are
+	 * whole; an expected count is not (50.5), so expected counts get 2 decimals. */
+	CHECK_CONTAINS(b.p, "<desc id=\"ratio-desc\">Ratio of observed to expected in 3 periods, "
+			    "2021-22 to 2023-24. Latest (2023-24): 0.700, 95% limits 0.600 to "
+			    "0.800, lower than expected. Periods higher than expected: 1; lower "
+			    "than expected: 1.</desc>");
+	CHECK_CONTAINS(b.p, "<title>2021-22: ratio 0.900 (45 observed, 50.00 expected), 95% "
+			    "limits 0.750 to 1.100, 99.8% limits 0.600 to 1.250: as "
+			    "expected</title>");
+	CHECK_CONTAINS(b.p, "<title>2022-23: ratio 1.250 (125 observed, 100.00 expected), 95% "
+			    "limits 1.050 to 1.450, 99.8% limits 0.980 to 1.500: higher than "
+			    "expected</title>");
+	CHECK_CONTAINS(b.p, "<title>2023-24: ratio 0.700 (35 observed, 50.50 expected), 95% "
+			    "limits 0.600 to 0.800, 99.8% limits 0.500 to 0.900: lower than "
+			    "expected</title>");
+	/* One marker per period by band, and one of each in the legend. */
+	CHECK_INT(count(b.p, "class=\"app-pt app-pt-within\""), 1 + 1);
+	CHECK_INT(count(b.p, "class=\"app-pt app-pt-higher\""), 1 + 1);
+	CHECK_INT(count(b.p, "class=\"app-pt app-pt-lower\""), 1 + 1);
+	CHECK_CONTAINS(b.p, "<circle cx=");
+	CHECK_CONTAINS(b.p, "class=\"app-pt app-pt-higher\" fill=\"#fab428\" stroke=\"#9c6a00\"");
+	CHECK_CONTAINS(b.p, "class=\"app-pt app-pt-lower\" fill=\"#289de0\"");
+	/* A thin and a thick bar per period, the line at 1, the y-axis title, the labels. */
+	CHECK_INT(count(b.p, "class=\"app-chart-limit998\""), 3);
+	CHECK_INT(count(b.p, "class=\"app-chart-limit95\""), 3);
+	CHECK_INT(count(b.p, "class=\"app-chart-centre\""), 1);
+	CHECK_CONTAINS(b.p, ">Observed / expected</text>");
+	CHECK_INT(count(b.p, "class=\"app-chart-xlabel\""), 3);
+	CHECK_CONTAINS(b.p, ">2022-23</text>");
+	cu_buf_release(&b);
+}
+
+static void ratio_positions_follow_the_frame(void)
+{
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+	double left = 0, right = 0, top = 0, bottom = 0;
+	const char *p;
+	char d[256];
+
+	ratio_fixture(&t);
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	/*
+	 * The axis: the numbers run from 0.5 to 1.5 (1 is inside). chart_nice_ticks(0.5, 1.5, 6):
+	 * raw step 1 / 5 = 0.2; a step of 0.2 needs floor(2.5) = 2 .. ceil(7.5) = 8, 7 ticks, one
+	 * too many; 0.25 gives 2 .. 6, the 5 ticks 0.50, 0.75, 1.00, 1.25, 1.50 (2 decimals).
+	 */
+	CHECK_INT(count(b.p, "class=\"app-chart-tick\""), 5);
+	CHECK_CONTAINS(b.p, ">0.50</text>");
+	CHECK_CONTAINS(b.p, ">1.25</text>");
+	CHECK_CONTAINS(b.p, ">1.50</text>");
+	/*
+	 * The frame is 760 x 400 with the plot from x 68 to 736 and y 56 (top) to 352 (bottom),
+	 * so 0.5 .. 1.5 maps to 352 .. 56 and y(v) = 352 - 296 (v - 0.5). Points stand 10 in from
+	 * each side, so three periods are at x 78, 402 and 726.
+	 */
+	CHECK(plot_box(b.p, &left, &right, &top, &bottom));
+	CHECK_NEAR(left, 68, 0);
+	CHECK_NEAR(right, 736, 0);
+	CHECK_NEAR(top, 56, 0);
+	CHECK_NEAR(bottom, 352, 0);
+	/* The line at 1: y = 352 - 296 x 0.5 = 204, across the plot. */
+	p = strstr(b.p, "class=\"app-chart-centre\"");
+	CHECK_NEAR(num_attr(p, "x1"), 68, 0);
+	CHECK_NEAR(num_attr(p, "x2"), 736, 0);
+	CHECK_NEAR(num_attr(p, "y1"), 204, 1e-9);
+	CHECK_NEAR(num_attr(p, "y2"), 204, 1e-9);
+	/* Period 1, ratio 0.9: a circle at y = 352 - 296 x 0.4 = 233.6. */
+	p = strstr(b.p, "<circle cx=");
+	CHECK_NEAR(num_attr(p, "cx"), 78, 0);
+	CHECK_NEAR(num_attr(p, "cy"), 233.6, 1e-9);
+	CHECK_NEAR(num_attr(p, "r"), 4.5, 0);
+	/* Period 2, ratio 1.25: y = 352 - 296 x 0.75 = 130; a square of side 10 around it. */
+	p = strstr(b.p, "<rect x=");
+	CHECK_NEAR(num_attr(p, "x"), 402 - 5, 1e-9);
+	CHECK_NEAR(num_attr(p, "y"), 130 - 5, 1e-9);
+	CHECK_NEAR(num_attr(p, "width"), 10, 0);
+	/* Period 3, ratio 0.7: y = 352 - 296 x 0.2 = 292.8; a diamond 6.5 each way around it. */
+	p = strstr(b.p, "<path d=\"M726 ");
+	CHECK(p && attr_of(p, "d", d, sizeof d));
+	if (p && attr_of(p, "d", d, sizeof d))
+		CHECK_STR(d, "M726 286.3L732.5 292.8L726 299.3L719.5 292.8Z");
+	/* Period 1's bars: 99.8% 0.6 .. 1.25 runs from y 130 down to 352 - 296 x 0.1 = 322.4,
+	 * 95% 0.75 .. 1.1 from 352 - 296 x 0.6 = 174.4 down to 352 - 296 x 0.25 = 278. */
+	p = strstr(b.p, "class=\"app-chart-limit998\"");
+	CHECK_NEAR(num_attr(p, "x1"), 78, 0);
+	CHECK_NEAR(num_attr(p, "y1"), 130, 1e-9);
+	CHECK_NEAR(num_attr(p, "y2"), 322.4, 1e-9);
+	p = strstr(b.p, "class=\"app-chart-limit95\"");
+	CHECK_NEAR(num_attr(p, "y1"), 174.4, 1e-9);
+	CHECK_NEAR(num_attr(p, "y2"), 278, 1e-9);
+	CHECK_NEAR(num_attr(p, "stroke-width"), 3.5, 0);
+	/* Period 2's 99.8% bar reaches 1.5, the axis' top (56); period 3's reaches 0.5, its
+	 * bottom (352). */
+	p = nth(b.p, "class=\"app-chart-limit998\"", 1);
+	CHECK_NEAR(num_attr(p, "y1"), 56, 1e-9);
+	p = nth(b.p, "class=\"app-chart-limit998\"", 2);
+	CHECK_NEAR(num_attr(p, "y2"), 352, 1e-9);
+	cu_buf_release(&b);
+}
+
+/* A lower limit below 0 (an approximate interval can have one) is cut at the axis, which
+ * never goes below 0; every bar stays within the plot. */
+static void ratio_bars_clipped_to_axis(void)
+{
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+	double left = 0, right = 0, top = 0, bottom = 0;
+	const char *p;
+	size_t bars = 0;
+
+	ratio_fixture(&t);
+	t.lo998[2] = -0.2;
+	t.lo95[2] = -0.05;
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	CHECK(well_formed(b.p));
+	CHECK(plot_box(b.p, &left, &right, &top, &bottom));
+	/*
+	 * The data now run from -0.2, cut to 0, to 1.5: raw step 1.5 / 5 = 0.3, so 0.5 (the first
+	 * of 0.1, 0.2, 0.25, 0.5 not below it): 0, 0.5, 1, 1.5, and y(v) = 352 - 296 v / 1.5.
+	 */
+	CHECK_INT(count(b.p, "class=\"app-chart-tick\""), 4);
+	CHECK_CONTAINS(b.p, ">0.0</text>");
+	CHECK(!strstr(b.p, ">-0.5</text>"));
+	/* Period 3's 99.8% bar: from 0.9, y = 352 - 296 x 0.6 = 174.4, down to the axis' bottom
+	 * (0, not -0.2); its 95% bar from 0.8, y = 352 - 296 x 0.8 / 1.5 = 194.1333,
+	 * written to 2 decimals, to the bottom. */
+	p = nth(b.p, "class=\"app-chart-limit998\"", 2);
+	CHECK_NEAR(num_attr(p, "y1"), 174.4, 1e-9);
+	CHECK_NEAR(num_attr(p, "y2"), 352, 1e-9);
+	p = nth(b.p, "class=\"app-chart-limit95\"", 2);
+	CHECK_NEAR(num_attr(p, "y1"), 194.13, 1e-9);
+	CHECK_NEAR(num_attr(p, "y2"), 352, 1e-9);
+	/* The axis takes in every upper limit, so no bar passes the top either. */
+	for (p = b.p; (p = strstr(p, "class=\"app-chart-limit")) != NULL; p++, bars++) {
+		CHECK(num_attr(p, "y1") >= top - 1e-9 && num_attr(p, "y1") <= bottom + 1e-9);
+		CHECK(num_attr(p, "y2") >= top - 1e-9 && num_attr(p, "y2") <= bottom + 1e-9);
+	}
+	CHECK_INT(bars, 6);
+	CHECK(no_nan(b.p));
+	cu_buf_release(&b);
+}
+
+/* A period with no ratio keeps its place, label and bars, but has no marker or title. */
+static void ratio_nan_keeps_period(void)
+{
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+	const char *p;
+
+	ratio_fixture(&t);
+	t.ratio[1] = NAN;
+	t.obs[1] = NAN;
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	check_framed_chart(b.p, "ratio", "app-chart app-chart-ratio");
+	CHECK_INT(count(b.p, "class=\"app-pt app-pt-higher\""), 1); /* the legend's only */
+	CHECK_INT(count(b.p, "class=\"app-pt "), 2 + 3);
+	CHECK(!strstr(b.p, "<title>2022-23"));
+	CHECK_INT(count(b.p, "class=\"app-chart-xlabel\""), 3);
+	CHECK_INT(count(b.p, "class=\"app-chart-limit95\""), 3);
+	/* Its bars stay at the middle period's place, x 402. */
+	p = nth(b.p, "class=\"app-chart-limit95\"", 1);
+	CHECK_NEAR(num_attr(p, "x1"), 402, 0);
+	/* Periods with a ratio: 2, one as expected and one lower. */
+	CHECK_CONTAINS(b.p, "Periods higher than expected: 0; lower than expected: 1.</desc>");
+	CHECK(!strstr(b.p, ">No data</text>"));
+	cu_buf_reset(&b);
+
+	/* No ratio at all, and a missing observed count: "No data", and no counts in text. */
+	t.ratio[0] = t.ratio[2] = NAN;
+	t.c.observed = NULL;
+	t.c.name = "Ratio of observed to expected deaths";
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	check_framed_chart(b.p, "ratio", "app-chart app-chart-ratio");
+	CHECK_CONTAINS(b.p, "<desc id=\"ratio-desc\">Ratio of observed to expected deaths: no "
+			    "data.</desc>");
+	CHECK_CONTAINS(b.p, ">No data</text>");
+	CHECK_INT(count(b.p, "class=\"app-pt "), 3);
+	cu_buf_reset(&b);
+
+	/* Zero periods: a valid chart, nothing divides by zero. */
+	{
+		struct chart_ratio e = { .id = "r0", .title = "None", .decimals = -1 };
+
+		html_init_fragment(&h, &b);
+		CHECK_INT(chart_ratio(&h, &e, NULL), 0);
+		check_framed_chart(b.p, "r0", "app-chart app-chart-ratio");
+		CHECK_CONTAINS(b.p, "Ratio of observed to expected: no data.</desc>");
+		CHECK_INT(count(b.p, "class=\"app-chart-centre\""), 1);
+	}
+	cu_buf_release(&b);
+}
+
+/* Observed counts without expected ones (and the reverse) are shown alone. */
+static void ratio_titles_leave_out_missing_counts(void)
+{
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+
+	ratio_fixture(&t);
+	t.c.expected = NULL;
+	t.hi95[0] = NAN; /* no 95% bar, and no 95% limits in the title */
+	t.c.decimals = 2;
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	CHECK(well_formed(b.p));
+	CHECK_CONTAINS(b.p, "<title>2021-22: ratio 0.90 (45 observed), 99.8% limits 0.60 to "
+			    "1.25: as expected</title>");
+	CHECK_INT(count(b.p, "class=\"app-chart-limit95\""), 2);
+	cu_buf_reset(&b);
+	t.c.expected = t.exp;
+	t.c.observed = NULL;
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	CHECK_CONTAINS(b.p, "<title>2022-23: ratio 1.25 (100.00 expected), 95% limits 1.05 to "
+			    "1.45, 99.8% limits 0.98 to 1.50: higher than expected</title>");
+	cu_buf_release(&b);
+}
+
+static void ratio_escapes_injected_text(void)
+{
+	static const char *const labels[3] = { "<script>alert(1)</script>",
+					       "\"onload=alert(1) x=\"", "'a'&b" };
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+
+	ratio_fixture(&t);
+	t.c.labels = labels;
+	t.c.title = "<script>alert(3)</script>";
+	t.c.y_title = "\"onload=alert(4)";
+	t.c.name = "<b>deaths</b>";
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	CHECK(well_formed(b.p));
+	CHECK(!strstr(b.p, "<script"));
+	CHECK(!strstr(b.p, "\"onload"));
+	CHECK(!strstr(b.p, "<b>"));
+	CHECK_CONTAINS(b.p, "<title id=\"ratio-title\">&lt;script&gt;alert(3)&lt;/script&gt;"
+			    "</title>");
+	CHECK_CONTAINS(b.p, ">&quot;onload=alert(4)</text>");
+	CHECK_CONTAINS(b.p, "<desc id=\"ratio-desc\">&lt;b&gt;deaths&lt;/b&gt; in 3 periods, "
+			    "&lt;script&gt;alert(1)&lt;/script&gt; to &#39;a&#39;&amp;b.");
+	CHECK_CONTAINS(b.p, "<title>&quot;onload=alert(1) x=&quot;: ratio 1.250");
+	/* x labels are cut to 24 characters, then escaped: "<script>alert(1)</script>" has 25
+	 * (8 + 8 + 9), so it loses its last '>' for "...". */
+	CHECK_CONTAINS(b.p, ">&lt;script&gt;alert(1)&lt;/script...</text>");
+	CHECK_CONTAINS(b.p, ">&#39;a&#39;&amp;b</text>");
+	/* A description given is used as it is, escaped. */
+	cu_buf_reset(&b);
+	t.c.desc = "<i>given</i>";
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	CHECK_CONTAINS(b.p, "<desc id=\"ratio-desc\">&lt;i&gt;given&lt;/i&gt;</desc>");
+	cu_buf_release(&b);
+}
+
+/* Refused before anything is written, with a message saying what was wrong. */
+static void ratio_rejects_bad_input(void)
+{
+	static const struct {
+		const char *field;
+		double v;
+		int rc;
+		const char *msg;
+	} nums[] = {
+		{ "ratio", INFINITY, CU_EINVAL, "bad chart ratio at point 2: expected a finite" },
+		{ "ratio", -0.1, CU_EINVAL, "bad chart ratio at point 2: expected 0 or more" },
+		{ "hi998", 2e15, CU_EINVAL, "bad chart 99.8% upper limit at point 2" },
+		{ "lo95", -INFINITY, CU_EINVAL, "bad chart 95% lower limit at point 2" },
+		{ "lo95", 1.5, CU_EINVAL, "bad chart limits at point 2: expected each lower" },
+		{ "obs", NAN, 0, NULL },
+		{ "obs", INFINITY, CU_EINVAL, "bad chart observed count at point 2" },
+	};
+	struct ratio_fixture t;
+	struct cu_err err;
+	struct cu_buf b;
+	struct html h;
+
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		double *a;
+
+		ratio_fixture(&t);
+		a = strcmp(nums[i].field, "ratio") == 0	  ? t.ratio
+		    : strcmp(nums[i].field, "hi998") == 0 ? t.hi998
+		    : strcmp(nums[i].field, "lo95") == 0  ? t.lo95
+							  : t.obs;
+		a[1] = nums[i].v;
+		cu_buf_reset(&b);
+		html_init_fragment(&h, &b);
+		cu_err_clear(&err);
+		CHECK_INT(chart_ratio(&h, &t.c, &err), nums[i].rc);
+		if (nums[i].msg) {
+			CHECK_INT(b.n, 0);
+			CHECK_CONTAINS(err.msg, nums[i].msg);
+		}
+	}
+	cu_buf_reset(&b);
+	html_init_fragment(&h, &b);
+
+	ratio_fixture(&t);
+	t.band[2] = 2;
+	cu_err_clear(&err);
+	CHECK_INT(chart_ratio(&h, &t.c, &err), CU_EINVAL);
+	CHECK_CONTAINS(err.msg, "bad chart band \"2\" at point 3: expected -1, 0 or 1");
+	t.band[2] = -1;
+	t.c.band = NULL;
+	CHECK_INT(chart_ratio(&h, &t.c, &err), CU_EINVAL);
+	t.c.band = t.band;
+	t.c.hi95 = NULL;
+	cu_err_clear(&err);
+	CHECK_INT(chart_ratio(&h, &t.c, &err), CU_EINVAL);
+	CHECK_CONTAINS(err.msg, "chart 95% upper limit missing");
+	t.c.hi95 = t.hi95;
+	t.c.decimals = 7;
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), CU_EINVAL);
+	t.c.decimals = -1;
+	t.c.title = "";
+	cu_err_clear(&err);
+	CHECK_INT(chart_ratio(&h, &t.c, &err), CU_EINVAL);
+	CHECK_CONTAINS(err.msg, "chart title missing");
+	t.c.title = NULL;
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), CU_EINVAL);
+	t.c.title = "Ratio";
+	{
+		static const char *const bad[] = { "a b", "a\"b", "1abc", "", "a<b" };
+
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			t.c.id = bad[i];
+			cu_err_clear(&err);
+			CHECK_INT(chart_ratio(&h, &t.c, &err), CU_EINVAL);
+			CHECK_CONTAINS(err.msg, "bad chart id");
+		}
+		t.c.id = NULL;
+		CHECK_INT(chart_ratio(&h, &t.c, NULL), CU_EINVAL);
+	}
+	CHECK_INT(b.n, 0);
+	cu_buf_release(&b);
+}
+
+/* The period limit, at the limit and one past it; and a full buffer is reported. */
+static void ratio_point_limit_and_page_cap(void)
+{
+	static double v[CHART_MAX_POINTS + 1], lo[CHART_MAX_POINTS + 1], hi[CHART_MAX_POINTS + 1];
+	static int band[CHART_MAX_POINTS + 1];
+	struct chart_ratio c = { .id = "lim", .title = "Limit", .decimals = 2, .ratio = v,
+				 .lo95 = lo, .hi95 = hi, .lo998 = lo, .hi998 = hi, .band = band };
+	struct ratio_fixture t;
+	struct cu_err err;
+	struct cu_buf b;
+	struct html h;
+
+	for (size_t i = 0; i <= CHART_MAX_POINTS; i++) {
+		v[i] = 1 + (double)(i % 7) / 20;
+		lo[i] = v[i] - 0.2;
+		hi[i] = v[i] + 0.2;
+		band[i] = (int)(i % 3) - 1;
+	}
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	for (size_t n = CHART_MAX_POINTS; n <= CHART_MAX_POINTS + 1; n++) {
+		int past = n > CHART_MAX_POINTS;
+
+		cu_buf_reset(&b);
+		html_init_fragment(&h, &b);
+		c.n = n;
+		cu_err_clear(&err);
+		CHECK_INT(chart_ratio(&h, &c, &err), past ? CU_ELIMIT : 0);
+		CHECK(past ? b.n == 0 : !b.failed && well_formed(b.p));
+	}
+	CHECK_CONTAINS(err.msg, "chart has 10001 periods: expected at most 10000");
+	cu_buf_release(&b);
+
+	ratio_fixture(&t);
+	cu_buf_init(&b, 2000);
+	html_init_fragment(&h, &b);
+	cu_err_clear(&err);
+	CHECK_INT(chart_ratio(&h, &t.c, &err), CU_ELIMIT);
+	CHECK(b.failed);
+	CHECK_CONTAINS(err.msg, "size limit");
+	cu_buf_release(&b);
+}
+
+static void ratio_legend_names_marks_bars_and_line(void)
+{
+	struct ratio_fixture t;
+	struct cu_buf b;
+	struct html h;
+	const char *lg;
+
+	ratio_fixture(&t);
+	cu_buf_init(&b, CU_MAX_PAGE_BYTES);
+	html_init_fragment(&h, &b);
+	CHECK_INT(chart_ratio(&h, &t.c, NULL), 0);
+	lg = strstr(b.p, "<g class=\"app-chart-legend\">");
+	CHECK(lg != NULL);
+	if (!lg) {
+		cu_buf_release(&b);
+		return;
+	}
+	CHECK_INT(count(lg, "class=\"app-pt "), 3);
+	CHECK_CONTAINS(lg, ">As expected</text>");
+	CHECK_CONTAINS(lg, ">Higher than expected</text>");
+	CHECK_CONTAINS(lg, ">Lower than expected</text>");
+	CHECK_CONTAINS(lg, ">95% limits</text>");
+	CHECK_CONTAINS(lg, ">99.8% limits</text>");
+	/*
+	 * It wraps. An entry is 16 + 11 x 0.62 = 6.82 per character + 14 wide, from x 8, and a
+	 * row ends at 760 - 8 = 752: the first five (11, 20, 19, 10 and 12 characters) end at
+	 * 8 + 5 x 30 + 72 x 6.82 = 649.04, and "Ratio of 1: as expected" (23) needs 16 + 156.86,
+	 * to 821.9: it starts the second row, 16 lower (y 36, its text at 36 + 4 = 40), at x 8
+	 * (its text at 8 + 16 = 24).
+	 */
+	CHECK_CONTAINS(lg, "<text class=\"app-chart-legend-text\" x=\"24\" y=\"24\" "
+			   "text-anchor=\"start\">As expected</text>");
+	CHECK_CONTAINS(lg, "<text class=\"app-chart-legend-text\" x=\"24\" y=\"40\" "
+			   "text-anchor=\"start\">Ratio of 1: as expected</text>");
+	/* The bars' entries are upright, thick and thin. */
+	CHECK_CONTAINS(lg, "stroke=\"#425563\" stroke-width=\"3.5\"");
+	CHECK_STR(chart_ratio_band_name(1), "Higher than expected");
+	CHECK_STR(chart_ratio_band_name(-1), "Lower than expected");
+	CHECK_STR(chart_ratio_band_name(0), "As expected");
+	cu_buf_release(&b);
+}
+
 /* ---- sparkline and icons ----------------------------------------------------------- */
 
 static void sparkline_marks_last_and_says_direction(void)
@@ -1161,6 +1684,15 @@ int main(void)
 	RUN(funnel_draws_classes_and_highlight);
 	RUN(funnel_clips_limits_to_plot);
 	RUN(funnel_empty_and_bad_input);
+	RUN(ratio_three_periods_well_formed);
+	RUN(ratio_positions_follow_the_frame);
+	RUN(ratio_bars_clipped_to_axis);
+	RUN(ratio_nan_keeps_period);
+	RUN(ratio_titles_leave_out_missing_counts);
+	RUN(ratio_escapes_injected_text);
+	RUN(ratio_rejects_bad_input);
+	RUN(ratio_point_limit_and_page_cap);
+	RUN(ratio_legend_names_marks_bars_and_line);
 	RUN(sparkline_marks_last_and_says_direction);
 	RUN(icons_distinguishable_without_colour);
 	return test_done();
