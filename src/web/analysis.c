@@ -384,6 +384,178 @@ const struct store_indicator *catalogue_find(const struct store_indicator *v, si
 	return NULL;
 }
 
+/* ---- the funnel across providers ---- */
+
+static const char *const od_keys[FUNNEL_OD__MAX] = { "auto", "none", "prop" };
+static const double funnel_levels[2] = { 0.95, 0.998 };
+
+const char *funnel_od_key(enum funnel_od od)
+{
+	return (unsigned)od < FUNNEL_OD__MAX ? od_keys[od] : od_keys[FUNNEL_OD_AUTO];
+}
+
+enum funnel_od funnel_od_parse(const char *key)
+{
+	for (int k = 0; key && k < FUNNEL_OD__MAX; k++)
+		if (strcmp(key, od_keys[k]) == 0)
+			return (enum funnel_od)k;
+	return FUNNEL_OD_AUTO;
+}
+
+/*
+ * The centre and the kind of limits of a funnel of the M providers with numerators X and
+ * denominators NN (one period, in the store's order, so the sums are made in the same order
+ * by every caller): F's target (NaN when no denominator), has_od, od and adjusted. The rest
+ * of F is not touched.
+ */
+static void funnel_fit(const double *x, const double *nn, size_t m, enum funnel_od mode,
+		       struct funnel *f)
+{
+	double num = 0, den = 0;
+
+	for (size_t i = 0; i < m; i++) {
+		num += x[i];
+		den += nn[i];
+	}
+	f->target = den > 0 ? num / den : NAN;
+	f->has_od = 0;
+	memset(&f->od, 0, sizeof f->od);
+	if (m >= 3 && f->target > 0 && f->target < 1) {
+		double *work = xmalloc((m + 1) * sizeof *work);
+
+		f->has_od = stats_funnel_od_estimate(x, nn, m, STATS_FUNNEL_OD_PROP, f->target, 0.1,
+						     NULL, NULL, work, m, &f->od) == STATS_OK;
+		if (!f->has_od)
+			memset(&f->od, 0, sizeof f->od);
+		free(work);
+	}
+	f->adjusted = f->has_od &&
+		      (mode == FUNNEL_OD_PROP || (mode == FUNNEL_OD_AUTO && f->od.phi > 1));
+}
+
+int funnel_limits(const struct funnel *f, double d, double level,
+		  struct stats_funnel_limits *out)
+{
+	if (f->adjusted)
+		return stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, f->target, d, f->od.tau2, level,
+					      out);
+	return stats_funnel_prop_limits(f->target, d, level, STATS_FUNNEL_PROP_WILSON, out);
+}
+
+/*
+ * X of N against F's 95% and 99.8% limits: *CLS (enum stats_funnel_class) and the limits
+ * LIM[2] it was judged against. Adjusted limits that cannot be made fall back to Wilson's.
+ * Returns 0, or -1 (*CLS 0, LIM NaN) when X of N cannot be judged at all.
+ */
+static int funnel_judge(const struct funnel *f, double x, double n,
+			struct stats_funnel_limits lim[2], int *cls)
+{
+	if (f->adjusted && funnel_limits(f, n, funnel_levels[0], &lim[0]) == STATS_OK &&
+	    funnel_limits(f, n, funnel_levels[1], &lim[1]) == STATS_OK &&
+	    stats_funnel_classify(x / n, lim, 2, cls) == STATS_OK)
+		return 0;
+	if (stats_funnel_prop_classify(x, n, f->target, funnel_levels, 2,
+				       STATS_FUNNEL_PROP_WILSON, cls) != STATS_OK) {
+		*cls = 0;
+		lim[0].lower = lim[0].upper = lim[1].lower = lim[1].upper = NAN;
+		return -1;
+	}
+	for (int k = 0; k < 2; k++)
+		if (stats_funnel_prop_limits(f->target, n, funnel_levels[k],
+					     STATS_FUNNEL_PROP_WILSON, &lim[k]) != STATS_OK)
+			lim[k].lower = lim[k].upper = NAN;
+	return 0;
+}
+
+int funnel_build(struct store *s, const struct cu_actor *a, const struct store_indicator *ind,
+		 enum funnel_od od, struct funnel *out, struct cu_err *err)
+{
+	struct org_vec orgs = { 0 };
+	struct funnel_unit *u;
+	double *x, *nn;
+	size_t n = 0, m = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->asked = od;
+	out->target = NAN;
+	if (ind->measure != MODEL_MEASURE_PROPORTION) {
+		out->state = FUNNEL_NOT_PROPORTION;
+		return 0;
+	}
+	if ((rc = store_org_list(s, a, org_vec_keep_providers, &orgs, err))) {
+		free(orgs.o);
+		return rc;
+	}
+	/* Each provider's latest figure; a provider whose data A may not read has none. */
+	u = xcalloc(orgs.n + 1, sizeof *u);
+	for (size_t i = 0; i < orgs.n; i++) {
+		struct obs_vec l = { 0 };
+		bool has = false;
+
+		rc = store_obs_latest(s, a, orgs.o[i].id, ind->id, NULL, obs_vec_keep, &l, err);
+		if (rc == CU_EDENIED) {
+			cu_err_clear(err);
+			rc = 0;
+		}
+		for (size_t k = 0; k < l.n; k++)
+			if (l.o[k].status == MODEL_OBS_OK && l.o[k].has_numerator &&
+			    l.o[k].has_denominator && l.o[k].denominator > 0) {
+				u[n].obs = l.o[k];
+				has = true;
+			}
+		free(l.o);
+		if (rc) {
+			free(u);
+			free(orgs.o);
+			return rc;
+		}
+		if (!has)
+			continue;
+		snprintf(u[n].code, sizeof u[n].code, "%s", orgs.o[i].code);
+		snprintf(u[n].name, sizeof u[n].name, "%s", orgs.o[i].name);
+		if (strcmp(u[n].obs.period_start, out->period) > 0)
+			snprintf(out->period, sizeof out->period, "%s", u[n].obs.period_start);
+		n++;
+	}
+	free(orgs.o);
+	/* The funnel is drawn for the latest period: keep the providers with a figure for it. */
+	x = xcalloc(n + 1, sizeof *x);
+	nn = xcalloc(n + 1, sizeof *nn);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(u[i].obs.period_start, out->period) != 0)
+			continue;
+		if (m != i)
+			u[m] = u[i];
+		x[m] = u[m].obs.numerator;
+		nn[m] = u[m].obs.denominator;
+		m++;
+	}
+	funnel_fit(x, nn, m, od, out);
+	free(x);
+	free(nn);
+	out->n = m;
+	out->unit = u;
+	if (m == 0) {
+		out->state = FUNNEL_NO_FIGURES;
+		out->period[0] = '\0';
+		return 0;
+	}
+	out->state = FUNNEL_DRAWN;
+	out->grain = u[0].obs.grain;
+	for (size_t i = 0; i < m; i++) {
+		u[i].value = u[i].obs.numerator / u[i].obs.denominator;
+		funnel_judge(out, u[i].obs.numerator, u[i].obs.denominator, u[i].lim, &u[i].cls);
+	}
+	return 0;
+}
+
+void funnel_free(struct funnel *f)
+{
+	free(f->unit);
+	memset(f, 0, sizeof *f);
+}
+
 /* ---- ranking ---- */
 
 int org_vec_keep(void *arg, const struct store_org *o)
@@ -473,71 +645,44 @@ static void funnel_reasons(struct ranked *rk, size_t np, const struct store_indi
 			   const struct latest_prop *lp)
 {
 	const char *period = "";
-	double num = 0, den = 0, target;
 	char label[16];
 	enum stats_polarity pol = analysis_polarity(ind);
-	struct stats_funnel_od od;
-	bool adjusted = false;
+	struct funnel f = { 0 };
+	double *x, *nn;
+	size_t m = 0;
 
 	if (pol == STATS_NO_DIRECTION)
 		return;
 	for (size_t i = 0; i < np; i++)
 		if (lp[i].has && strcmp(lp[i].o.period_start, period) > 0)
 			period = lp[i].o.period_start;
+	/* The funnel of the latest period, judged as funnel_build judges it. */
+	x = xmalloc((np + 1) * sizeof *x);
+	nn = xmalloc((np + 1) * sizeof *nn);
 	for (size_t i = 0; i < np; i++)
 		if (lp[i].has && strcmp(lp[i].o.period_start, period) == 0) {
-			num += lp[i].o.numerator;
-			den += lp[i].o.denominator;
+			x[m] = lp[i].o.numerator;
+			nn[m++] = lp[i].o.denominator;
 		}
-	if (!(den > 0))
+	funnel_fit(x, nn, m, FUNNEL_OD_AUTO, &f);
+	free(x);
+	free(nn);
+	if (m == 0)
 		return;
-	target = num / den;
-	/* Overdispersed (phi > 1, the usual case for large denominators): widen the limits. */
-	{
-		double *o = xmalloc((np + 1) * sizeof *o), *e = xmalloc((np + 1) * sizeof *e);
-		double *work = xmalloc((np + 1) * sizeof *work);
-		size_t m = 0;
-
-		for (size_t i = 0; i < np; i++)
-			if (lp[i].has && strcmp(lp[i].o.period_start, period) == 0) {
-				o[m] = lp[i].o.numerator;
-				e[m++] = lp[i].o.denominator;
-			}
-		if (m >= 3 && target > 0 && target < 1 &&
-		    stats_funnel_od_estimate(o, e, m, STATS_FUNNEL_OD_PROP, target, 0.1, NULL, NULL,
-					     work, m, &od) == STATS_OK && od.phi > 1)
-			adjusted = true;
-		free(o);
-		free(e);
-		free(work);
-	}
 	for (size_t i = 0; i < np; i++) {
-		static const double levels[2] = { 0.95, 0.998 };
 		struct stats_funnel_limits lim[2];
 		int cls;
 
-		if (!lp[i].has || strcmp(lp[i].o.period_start, period) != 0)
+		if (!lp[i].has || strcmp(lp[i].o.period_start, period) != 0 ||
+		    funnel_judge(&f, lp[i].o.numerator, lp[i].o.denominator, lim, &cls))
 			continue;
-		if (adjusted) {
-			if (stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, lp[i].o.denominator,
-						   od.tau2, 0.95, &lim[0]) != STATS_OK ||
-			    stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, lp[i].o.denominator,
-						   od.tau2, 0.998, &lim[1]) != STATS_OK ||
-			    stats_funnel_classify(lp[i].o.numerator / lp[i].o.denominator, lim, 2,
-						  &cls) != STATS_OK)
-				continue;
-		} else if (stats_funnel_prop_classify(lp[i].o.numerator, lp[i].o.denominator,
-						      target, levels, 2, STATS_FUNNEL_PROP_WILSON,
-						      &cls) != STATS_OK) {
-			continue;
-		}
 		if ((pol == STATS_HIGHER_BETTER && cls < 0) || (pol == STATS_LOWER_BETTER && cls > 0)) {
 			int outer = cls == 2 || cls == -2;
 			char what[64];
 
 			snprintf(what, sizeof what, "%s the %s funnel limit%s",
 				 cls > 0 ? "above" : "below", outer ? "99.8%" : "95%",
-				 adjusted ? " (overdispersed)" : "");
+				 f.adjusted ? " (overdispersed)" : "");
 			add_reason(&rk[i], ind, what,
 				   model_period_label(lp[i].o.period_start, lp[i].o.grain, label),
 				   outer ? 2 : 1);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "stats/funnel.h"
 #include "stats/spc.h"
 #include "store/store.h"
 
@@ -96,6 +97,74 @@ int series_load_org(struct store *s, const struct cu_actor *a, int64_t org_id,
 		    const struct store_indicator *cat, size_t ncat, const char *as_of,
 		    struct series *out, struct cu_err *err);
 
+/*
+ * One proportion indicator across the providers an actor may see: the funnel plot of
+ * /indicator/{code} and /api/v1/indicator/{code}. Each provider's latest figure (status ok,
+ * with a numerator and a positive denominator) is taken; the funnel is drawn for the latest
+ * period among them, around the pooled proportion of the providers with a figure for it, with
+ * 95% and 99.8% limits: Wilson score limits, or limits widened by the random-effects tau^2
+ * (arcsine square-root scale, z-scores 10% winsorised; docs/methods.md) when the providers
+ * are overdispersed. The needs-attention ranking judges its funnel outliers by the same
+ * limits (FUNNEL_OD_AUTO).
+ */
+enum funnel_od {
+	FUNNEL_OD_AUTO, /* widen the limits when phi > 1 (the default) */
+	FUNNEL_OD_NONE, /* never widen them */
+	FUNNEL_OD_PROP, /* widen them whenever phi could be estimated, even when phi <= 1 */
+	FUNNEL_OD__MAX
+};
+
+/* "auto", "none", "prop"; parse: the choice named KEY, anything else (NULL too) AUTO. */
+const char *funnel_od_key(enum funnel_od od);
+enum funnel_od funnel_od_parse(const char *key);
+
+enum funnel_state {
+	FUNNEL_DRAWN,          /* at least one provider has a figure */
+	FUNNEL_NOT_PROPORTION, /* funnels are drawn for proportions only; nothing was read */
+	FUNNEL_NO_FIGURES,     /* no provider the actor may see has a figure */
+};
+
+/* One provider on the funnel. */
+struct funnel_unit {
+	char code[CU_MAX_CODE + 1];
+	char name[CU_MAX_NAME + 1];
+	struct store_obs obs;              /* its figure for the funnel's period */
+	double value;                      /* numerator / denominator */
+	struct stats_funnel_limits lim[2]; /* the 95% and 99.8% limits at its denominator that
+					    * CLS was judged against; NaN when it could not be */
+	int cls;                           /* enum stats_funnel_class: -2 .. 2 */
+};
+
+struct funnel {
+	enum funnel_state state;
+	enum funnel_od asked;              /* the overdispersion choice asked for */
+	char period[11];                   /* the period's start ("" unless DRAWN) */
+	enum model_grain grain;
+	double target;                     /* pooled proportion; NaN unless DRAWN */
+	int has_od;                        /* phi and tau^2 estimated (3 or more providers and a
+					    * target strictly between 0 and 1) */
+	struct stats_funnel_od od;         /* the estimate (zero unless HAS_OD) */
+	int adjusted;                      /* the limits are widened by od.tau2 */
+	size_t n;
+	struct funnel_unit *unit;          /* N providers in the store's order (by name) */
+};
+
+/*
+ * The funnel of indicator IND across the providers A may see, with the overdispersion choice
+ * OD, into *OUT (free with funnel_free). Providers whose data A may not read are left out, as
+ * are providers without a figure for the latest period. Returns 0 (also for a funnel that is
+ * not DRAWN), or the store's error code (CU_EDB).
+ */
+int funnel_build(struct store *s, const struct cu_actor *a, const struct store_indicator *ind,
+		 enum funnel_od od, struct funnel *out, struct cu_err *err);
+void funnel_free(struct funnel *f);
+/*
+ * F's limits at denominator D for two-sided LEVEL (0.95, 0.998): widened for overdispersion
+ * when F->adjusted, else Wilson score limits. Returns STATS_OK or a stats error (D <= 0).
+ */
+int funnel_limits(const struct funnel *f, double d, double level,
+		  struct stats_funnel_limits *out);
+
 /* Why a provider needs attention: one indicator, one finding. */
 struct reason {
 	char indicator[CU_MAX_CODE + 1];
@@ -124,10 +193,11 @@ struct ranking {
 /*
  * Rank the providers A may see: for each indicator with data, a special-cause concern at its
  * latest point (Making Data Count XmR, the indicator's polarity), and a funnel outlier on the
- * worse side at the latest period shared by the providers (proportions: 95% and 99.8% limits
- * around the pooled proportion of all providers A may see; Wilson score limits, or, when the
- * providers are overdispersed (phi > 1 on the arcsine scale, 10% winsorised), limits widened
- * by the random-effects tau^2, as a funnel of large denominators needs). DOMAIN (-1: all) and SERVICE
+ * worse side at the latest period shared by the providers (proportions: the limits of
+ * funnel_build with FUNNEL_OD_AUTO: 95% and 99.8% limits around the pooled proportion of all
+ * providers A may see; Wilson score limits, or, when the providers are overdispersed (phi > 1
+ * on the arcsine scale, 10% winsorised), limits widened by the random-effects tau^2, as a
+ * funnel of large denominators needs). DOMAIN (-1: all) and SERVICE
  * (NULL or "": all) filter the indicators. Free with ranking_free.
  */
 int ranking_build(struct store *s, const struct cu_actor *a, int domain, const char *service,

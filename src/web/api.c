@@ -1,10 +1,16 @@
 /*
  * The JSON API, /api/v1: the same data as the pages, through the same store calls with the
- * same actor, so the same access rules. Errors are RFC 9457 problem details. docs/api.md
- * describes every resource.
+ * same actor, so the same access rules: a resource the store denies is the 404 of a missing
+ * one, and a route the role may never open is the router's 403 (app.c). What a page computes
+ * the API takes from the same function (analysis.h), so the two always agree. Errors are RFC
+ * 9457 problem details. docs/api.md describes every resource. Jansson references: json_pack's
+ * "o" steals the reference it is given; every json_t built here is a new reference released
+ * by send_json.
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,17 +19,32 @@
 #include "web/analysis.h"
 #include "web/app.h"
 
+/*
+ * Answer STATUS with J (a new reference, taken: it is released here) as TYPE. J NULL (Jansson
+ * refused a value: text that is not UTF-8, or memory ran out) or a text past the page
+ * ceiling (CU_MAX_PAGE_BYTES) is answered with a 500 problem instead, never a cut answer.
+ */
 static void send_json(struct page *pg, unsigned status, json_t *j, const char *type)
 {
-	char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 
-	cu_buf_reset(pg->res->body);
-	if (text)
-		cu_buf_adds(pg->res->body, text);
-	free(text);
 	json_decref(j);
-	pg->res->status = status;
-	pg->res->type = type;
+	cu_buf_reset(pg->res->body);
+	if (text && cu_buf_adds(pg->res->body, text) == 0) {
+		free(text);
+		pg->res->status = status;
+		pg->res->type = type;
+		return;
+	}
+	fprintf(stderr, "custodian: api: %s\n",
+		text ? "the answer is larger than one response may be"
+		     : "the answer could not be made");
+	free(text);
+	cu_buf_reset(pg->res->body);
+	cu_buf_adds(pg->res->body, "{\"type\":\"about:blank\",\"title\":\"Server error\","
+				   "\"status\":500,\"detail\":\"The answer could not be made.\"}");
+	pg->res->status = 500;
+	pg->res->type = "application/problem+json";
 }
 
 void api_problem(struct page *pg, unsigned status, const char *title, const char *detail)
@@ -34,12 +55,52 @@ void api_problem(struct page *pg, unsigned status, const char *title, const char
 		  "application/problem+json");
 }
 
+/* A store error: a missing or denied resource is the same 404; anything else is logged and
+ * answered 500. */
 static void api_error(struct page *pg, const struct cu_err *err)
 {
-	if (err->code == CU_ENOENT || err->code == CU_EDENIED)
+	char line[1024];
+
+	if (err->code == CU_ENOENT || err->code == CU_EDENIED) {
 		api_problem(pg, 404, "Not found", "There is no such resource, or it is not yours to see.");
-	else
-		api_problem(pg, 500, "Server error", "The answer could not be made.");
+		return;
+	}
+	fprintf(stderr, "custodian: %s\n", cu_err_format(err, line, sizeof line));
+	api_problem(pg, 500, "Server error", "The answer could not be made.");
+}
+
+/*
+ * A list being built: ARR (owned) and whether an item was refused. Jansson answers NULL for a
+ * value it cannot hold (text that is not UTF-8) and json_array_append_new would drop it
+ * silently; a list with a dropped item is never sent (api_list_send answers 500).
+ */
+struct api_list {
+	json_t *arr;
+	bool bad;
+};
+
+/* Append ITEM (a new reference, stolen; NULL marks the list bad) to L. */
+static void api_list_add(struct api_list *l, json_t *item)
+{
+	if (!item || json_array_append_new(l->arr, item))
+		l->bad = true;
+}
+
+/* Send {"KEY": [the list]} with 200 and release L. */
+static void api_list_send(struct page *pg, struct api_list *l, const char *key)
+{
+	if (l->bad) {
+		json_decref(l->arr);
+		send_json(pg, 200, NULL, "application/json");
+		return;
+	}
+	send_json(pg, 200, json_pack("{s:o}", key, l->arr), "application/json");
+}
+
+/* Text, or null when it is empty (a reference that is not there: a parent, an end date). */
+static json_t *text_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
 }
 
 /* A number, or null for NaN and infinities (JSON has neither). */
@@ -176,4 +237,299 @@ void api_series(struct page *pg)
 			    "chart_refused", sr.chart_refused, "points", pts),
 		  "application/json");
 	series_free(&sr);
+}
+
+/* ---- needs attention (the home page) ---- */
+
+/*
+ * The needs-attention ranking of the home page (ranking_get), with its filters read as
+ * page_home reads them: ?domain= names a domain (an unknown one is ignored: all domains) and
+ * ?service= a service code (one no indicator has matches nothing). Administrators see no
+ * quality data, so their home page is the administration: here, 403.
+ */
+void api_attention(struct page *pg)
+{
+	const char *dq = web_query(pg->req, "domain"), *service = web_query(pg->req, "service");
+	int domain = dq && *dq ? model_domain_parse(dq) : -1;
+	struct api_list l = { .arr = json_array() };
+	json_t *svc;
+	struct ranking rk;
+	struct cu_err err;
+
+	if (pg->actor.role == MODEL_ROLE_ADMIN) {
+		json_decref(l.arr);
+		api_problem(pg, 403, "Not allowed",
+			    "Administrators see no quality data, so no needs-attention ranking.");
+		return;
+	}
+	svc = text_or_null(service);
+	if (!svc) {
+		json_decref(l.arr);
+		api_problem(pg, 400, "Bad filter", "The service filter must be UTF-8 text.");
+		return;
+	}
+	cu_err_clear(&err);
+	if (ranking_get(pg->s, &pg->actor, domain, service, &rk, &err)) {
+		json_decref(l.arr);
+		json_decref(svc);
+		api_error(pg, &err);
+		return;
+	}
+	for (size_t i = 0; i < rk.n; i++) {
+		const struct ranked *r = &rk.r[i];
+		struct api_list reasons = { .arr = json_array() };
+		json_t *per = json_object();
+
+		for (size_t k = 0; k < r->nreason; k++) {
+			const struct reason *re = &r->reason[k];
+
+			api_list_add(&reasons,
+				     json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "indicator",
+					       re->indicator, "title", re->title, "domain",
+					       model_domain_name(re->domain), "rules", re->rules,
+					       "since", re->since, "weight", re->weight));
+		}
+		for (int d = 0; d < MODEL_DOMAIN__MAX; d++)
+			json_object_set_new(per, model_domain_name((enum model_domain)d),
+					    json_integer(r->per_domain[d]));
+		l.bad |= reasons.bad;
+		api_list_add(&l, json_pack("{s:I, s:s, s:s, s:i, s:o, s:o}", "rank",
+					   (json_int_t)(i + 1), "code", r->org.code, "name",
+					   r->org.name, "score", r->score, "per_domain", per,
+					   "reasons", reasons.arr));
+	}
+	if (l.bad) {
+		json_decref(l.arr);
+		json_decref(svc);
+		send_json(pg, 200, NULL, "application/json");
+	} else {
+		send_json(pg, 200,
+			  json_pack("{s:o, s:o, s:I, s:o}", "domain",
+				    domain >= 0
+					    ? json_string(model_domain_name((enum model_domain)domain))
+					    : json_null(),
+				    "service", svc, "providers_considered", (json_int_t)rk.providers,
+				    "ranking", l.arr),
+			  "application/json");
+	}
+	ranking_free(&rk);
+}
+
+/* ---- one indicator across providers (the funnel page) ---- */
+
+static const char *funnel_state_name(enum funnel_state st)
+{
+	return st == FUNNEL_DRAWN		? "drawn"
+	       : st == FUNNEL_NOT_PROPORTION ? "not_a_proportion"
+					     : "no_figures";
+}
+
+/* enum stats_funnel_class as a word: below or above the 95% or the 99.8% limit, or within. */
+static const char *finding_name(int cls)
+{
+	static const char *const n[] = { "below_99_8", "below_95", "within", "above_95",
+					 "above_99_8" };
+
+	return cls >= -2 && cls <= 2 ? n[cls + 2] : "within";
+}
+
+/*
+ * The funnel of /indicator/{code} (funnel_build, which page_funnel draws): the period, the
+ * pooled target, the overdispersion choice (?od= as the page: auto, none, prop) with phi and
+ * tau^2, and each provider's figure, limits and finding.
+ */
+void api_funnel(struct page *pg)
+{
+	struct store_indicator ind;
+	struct funnel f;
+	struct api_list l;
+	struct cu_err err;
+	char label[16];
+	json_t *od;
+
+	cu_err_clear(&err);
+	if (store_indicator_get(pg->s, &pg->actor, cu_str_of(pg->arg[0]), &ind, &err) ||
+	    funnel_build(pg->s, &pg->actor, &ind, funnel_od_parse(web_query(pg->req, "od")), &f,
+			 &err)) {
+		api_error(pg, &err);
+		return;
+	}
+	l.arr = json_array();
+	l.bad = false;
+	for (size_t i = 0; i < f.n; i++) {
+		const struct funnel_unit *u = &f.unit[i];
+
+		api_list_add(&l, json_pack("{s:s, s:s, s:o, s:o, s:o, "
+					   "s:{s:{s:o, s:o}, s:{s:o, s:o}}, s:s}",
+					   "code", u->code, "name", u->name, "numerator",
+					   num(u->obs.numerator), "denominator",
+					   num(u->obs.denominator), "value", num(u->value),
+					   "limits", "95", "lower", num(u->lim[0].lower), "upper",
+					   num(u->lim[0].upper), "99.8", "lower",
+					   num(u->lim[1].lower), "upper", num(u->lim[1].upper),
+					   "finding", finding_name(u->cls)));
+	}
+	od = json_pack("{s:s, s:b, s:o, s:o, s:b}", "asked", funnel_od_key(f.asked), "estimated",
+		       f.has_od, "phi", f.has_od ? num(f.od.phi) : json_null(), "tau2",
+		       f.has_od ? num(f.od.tau2) : json_null(), "adjusted", f.adjusted);
+	if (l.bad || !od) {
+		json_decref(l.arr);
+		json_decref(od);
+		send_json(pg, 200, NULL, "application/json");
+	} else {
+		send_json(pg, 200,
+			  json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+				    "indicator", ind.code, "title", ind.title, "measure",
+				    model_measure_name(ind.measure), "polarity",
+				    model_polarity_name(ind.polarity), "funnel",
+				    funnel_state_name(f.state), "period_start",
+				    text_or_null(f.period), "period",
+				    f.period[0] ? json_string(model_period_label(f.period, f.grain,
+										 label))
+						: json_null(),
+				    "target", num(f.target), "overdispersion", od, "providers",
+				    l.arr),
+			  "application/json");
+	}
+	funnel_free(&f);
+}
+
+/* ---- imports ---- */
+
+static int add_import(void *arg, const struct store_import *r)
+{
+	api_list_add(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
+				    (json_int_t)r->id, "file_name", r->file_name, "sha256",
+				    r->sha256, "profile", r->profile, "actor", r->actor,
+				    "started_at", r->started_at, "finished_at", r->finished_at,
+				    "rows_read", (json_int_t)r->rows_read, "rows_accepted",
+				    (json_int_t)r->rows_accepted, "observations",
+				    (json_int_t)r->observations));
+	return 0;
+}
+
+/* The import history of /imports: every import the store lets the actor see, newest first. */
+void api_imports(struct page *pg)
+{
+	struct api_list l = { .arr = json_array() };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (store_import_list(pg->s, &pg->actor, 0, add_import, &l, &err)) {
+		json_decref(l.arr);
+		api_error(pg, &err);
+		return;
+	}
+	api_list_send(pg, &l, "imports");
+}
+
+/* ---- administration ---- */
+
+static int add_user(void *arg, const struct store_user *u)
+{
+	api_list_add(arg, json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "username", u->username,
+				    "display_name", u->display_name, "role",
+				    model_role_name(u->role), "organisation",
+				    text_or_null(u->org_code), "disabled", u->disabled,
+				    "created_at", u->created_at));
+	return 0;
+}
+
+/* Everyone who can sign in (/admin/users), by user name; the store gives no password hash. */
+void api_admin_users(struct page *pg)
+{
+	struct api_list l = { .arr = json_array() };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (store_user_list(pg->s, &pg->actor, add_user, &l, &err)) {
+		json_decref(l.arr);
+		api_error(pg, &err);
+		return;
+	}
+	api_list_send(pg, &l, "users");
+}
+
+static int add_org(void *arg, const struct store_org *o)
+{
+	api_list_add(arg, json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "code",
+				    o->code, "name", o->name, "kind",
+				    model_org_kind_name(o->kind), "parent",
+				    text_or_null(o->parent), "postcode", o->postcode, "latitude",
+				    o->has_location ? num(o->latitude) : json_null(), "longitude",
+				    o->has_location ? num(o->longitude) : json_null(),
+				    "valid_from", text_or_null(o->valid_from), "valid_to",
+				    text_or_null(o->valid_to)));
+	return 0;
+}
+
+/* Every organisation (/admin/organisations), by name. */
+void api_admin_orgs(struct page *pg)
+{
+	struct api_list l = { .arr = json_array() };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (store_org_list(pg->s, &pg->actor, add_org, &l, &err)) {
+		json_decref(l.arr);
+		api_error(pg, &err);
+		return;
+	}
+	api_list_send(pg, &l, "organisations");
+}
+
+static int add_relation(void *arg, const struct store_relation *r)
+{
+	api_list_add(arg, json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:b, s:s}", "commissioner",
+				    "code", r->from_code, "name", r->from_name, "provider", "code",
+				    r->to_code, "name", r->to_name, "coordinating", r->coordinating,
+				    "started_at", r->started_at));
+	return 0;
+}
+
+/* The open commissioning relationships (/admin/relationships), by commissioner name, then
+ * provider name. */
+void api_admin_relationships(struct page *pg)
+{
+	struct api_list l = { .arr = json_array() };
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (store_commissioning_list(pg->s, &pg->actor, add_relation, &l, &err)) {
+		json_decref(l.arr);
+		api_error(pg, &err);
+		return;
+	}
+	api_list_send(pg, &l, "relationships");
+}
+
+/* The indicator catalogue (/admin/catalogue), by service name, then code. */
+void api_catalogue(struct page *pg)
+{
+	struct api_list l = { .arr = json_array() };
+	struct store_indicator *cat = NULL;
+	size_t n = 0;
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (catalogue_load(pg->s, &pg->actor, &cat, &n, &err)) {
+		json_decref(l.arr);
+		api_error(pg, &err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct store_indicator *ind = &cat[i];
+
+		api_list_add(&l, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, "
+					   "s:s}",
+					   "code", ind->code, "title", ind->title, "service",
+					   ind->service, "domain", model_domain_name(ind->domain),
+					   "measure", model_measure_name(ind->measure), "unit",
+					   ind->unit, "polarity", model_polarity_name(ind->polarity),
+					   "multiplier", num(ind->multiplier), "target",
+					   num(ind->has_target ? ind->target : NAN), "definition",
+					   ind->definition, "source", ind->source));
+	}
+	free(cat);
+	api_list_send(pg, &l, "indicators");
 }

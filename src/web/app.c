@@ -53,6 +53,14 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/providers", NEED_SIGNED, true, api_providers },
 	{ "GET", "/api/v1/org/*", NEED_SIGNED, true, api_provider },
 	{ "GET", "/api/v1/org/*/indicator/*", NEED_SIGNED, true, api_series },
+	/* The pages' data: each route needs what its page needs (app.h, docs/api.md). */
+	{ "GET", "/api/v1/attention", NEED_SIGNED, true, api_attention },
+	{ "GET", "/api/v1/indicator/*", NEED_SIGNED, true, api_funnel },
+	{ "GET", "/api/v1/imports", NEED_SUBMIT, true, api_imports },
+	{ "GET", "/api/v1/admin/users", NEED_ADMIN, true, api_admin_users },
+	{ "GET", "/api/v1/admin/organisations", NEED_ADMIN, true, api_admin_orgs },
+	{ "GET", "/api/v1/admin/relationships", NEED_ADMIN, true, api_admin_relationships },
+	{ "GET", "/api/v1/catalogue", NEED_ADMIN, true, api_catalogue },
 };
 
 const char *web_query(const struct web_request *r, const char *key)

@@ -168,9 +168,17 @@ void page_admin_orgs(struct page *pg);
 void page_admin_relationships(struct page *pg);
 void page_admin_relationship_add(struct page *pg);
 void page_admin_catalogue(struct page *pg);
+/* The JSON API (api.c, docs/api.md): each resource mirrors a page's data. */
 void api_providers(struct page *pg);
 void api_provider(struct page *pg);
 void api_series(struct page *pg);
+void api_attention(struct page *pg);
+void api_funnel(struct page *pg);
+void api_imports(struct page *pg);
+void api_admin_users(struct page *pg);
+void api_admin_orgs(struct page *pg);
+void api_admin_relationships(struct page *pg);
+void api_catalogue(struct page *pg);
 void api_problem(struct page *pg, unsigned status, const char *title, const char *detail);
 
 #endif

@@ -952,189 +952,125 @@ static void indicator_page(struct page *pg, const char *error)
 
 /* ---- one indicator across providers: the funnel ---- */
 
+/* The funnel plot of funnel_build (the computation the API shares) and its outliers' table. */
 void page_funnel(struct page *pg)
 {
 	struct html *h = &pg->h;
 	static const char *const cols[] = { "Provider", "Numerator", "Denominator", "Value",
 					    "Finding", NULL };
-	const char *hl = web_query(pg->req, "highlight"), *odq = web_query(pg->req, "od");
+	const char *hl = web_query(pg->req, "highlight");
 	struct store_indicator ind;
-	struct org_vec orgs = { 0 };
-	struct store_obs *ob;
-	double *x, *y, num = 0, den = 0, target;
-	int *cls;
-	const char **labels;
-	char period[11] = "", plabel[16];
-	size_t n = 0, highlight = (size_t)-1;
+	struct funnel f;
+	double *x = NULL, *y = NULL;
+	int *cls = NULL;
+	const char **labels = NULL;
+	char plabel[16];
+	size_t highlight = (size_t)-1;
 	struct cu_err err;
-	int od = 0; /* adjusted for overdispersion: "auto" (default) when phi > 1 */
-	struct stats_funnel_od odr = { 0 };
 
 	cu_err_clear(&err);
 	if (store_indicator_get(pg->s, &pg->actor, cu_str_of(pg->arg[0]), &ind, &err) ||
-	    store_org_list(pg->s, &pg->actor, org_vec_keep_providers, &orgs, &err)) {
-		free(orgs.o);
+	    funnel_build(pg->s, &pg->actor, &ind, funnel_od_parse(web_query(pg->req, "od")), &f,
+			 &err)) {
 		page_error(pg, &err);
 		return;
 	}
-	ob = xcalloc(orgs.n + 1, sizeof *ob);
-	/* Each provider's latest figure; the funnel is drawn for the latest period. */
-	for (size_t i = 0; i < orgs.n; i++) {
-		struct obs_vec l = { 0 };
-
-		if (store_obs_latest(pg->s, &pg->actor, orgs.o[i].id, ind.id, NULL, obs_vec_keep, &l,
-				     &err) == 0) {
-			for (size_t k = 0; k < l.n; k++)
-				if (l.o[k].status == MODEL_OBS_OK && l.o[k].has_numerator &&
-				    l.o[k].has_denominator && l.o[k].denominator > 0)
-					ob[i] = l.o[k];
-		}
-		free(l.o);
-		if (ob[i].indicator_code[0] && strcmp(ob[i].period_start, period) > 0)
-			snprintf(period, sizeof period, "%s", ob[i].period_start);
-	}
-	x = xcalloc(orgs.n + 1, sizeof *x);
-	y = xcalloc(orgs.n + 1, sizeof *y);
-	cls = xcalloc(orgs.n + 1, sizeof *cls);
-	labels = xcalloc(orgs.n + 1, sizeof *labels);
-	for (size_t i = 0; i < orgs.n; i++)
-		if (ob[i].indicator_code[0] && strcmp(ob[i].period_start, period) == 0) {
-			num += ob[i].numerator;
-			den += ob[i].denominator;
-		}
-	target = den > 0 ? num / den : NAN;
 	page_start(pg, ind.title);
 	html_elem(h, HTML_H1, NULL, ind.title);
-	if (ind.measure != MODEL_MEASURE_PROPORTION || !(den > 0)) {
+	if (f.state != FUNNEL_DRAWN) {
 		html_elem(h, HTML_P, NULL,
-			  ind.measure != MODEL_MEASURE_PROPORTION
+			  f.state == FUNNEL_NOT_PROPORTION
 				  ? "Funnel plots are drawn for proportions; this indicator is not one."
 				  : "No provider you can see has a figure for this indicator.");
 		goto out;
 	}
+	x = xcalloc(f.n + 1, sizeof *x);
+	y = xcalloc(f.n + 1, sizeof *y);
+	cls = xcalloc(f.n + 1, sizeof *cls);
+	labels = xcalloc(f.n + 1, sizeof *labels);
 	/* Units of the latest period; then limits along the denominator. */
 	{
-		static const double levels[2] = { 0.95, 0.998 };
-		double *ox = xcalloc(orgs.n + 1, sizeof *ox), *oe = xcalloc(orgs.n + 1, sizeof *oe);
-		double *work = xcalloc(orgs.n + 1, sizeof *work), maxd = 0, lx[101], l95[101],
-		       h95[101], l998[101], h998[101];
-		size_t m = 0;
-		struct chart_funnel f = { 0 };
+		double maxd = 0, lx[101], l95[101], h95[101], l998[101], h998[101];
+		struct chart_funnel c = { 0 };
 
-		for (size_t i = 0; i < orgs.n; i++) {
-			if (!ob[i].indicator_code[0] || strcmp(ob[i].period_start, period) != 0)
-				continue;
-			x[n] = ob[i].denominator;
-			y[n] = ob[i].numerator / ob[i].denominator * 100;
-			labels[n] = orgs.o[i].name;
-			ox[m] = ob[i].numerator;
-			oe[m++] = ob[i].denominator;
-			if (stats_funnel_prop_classify(ob[i].numerator, ob[i].denominator, target,
-						       levels, 2, STATS_FUNNEL_PROP_WILSON,
-						       &cls[n]) != STATS_OK)
-				cls[n] = 0;
-			if (hl && strcmp(hl, orgs.o[i].code) == 0)
-				highlight = n;
-			maxd = fmax(maxd, x[n]);
-			ob[n] = ob[i];
-			snprintf(ob[n].org_code, sizeof ob[n].org_code, "%s", orgs.o[i].code);
-			n++;
+		for (size_t i = 0; i < f.n; i++) {
+			const struct funnel_unit *u = &f.unit[i];
+
+			x[i] = u->obs.denominator;
+			y[i] = u->obs.numerator / u->obs.denominator * 100;
+			labels[i] = u->name;
+			cls[i] = u->cls;
+			if (hl && strcmp(hl, u->code) == 0)
+				highlight = i;
+			maxd = fmax(maxd, x[i]);
 		}
-		if (m >= 3 && target > 0 && target < 1 &&
-		    stats_funnel_od_estimate(ox, oe, m, STATS_FUNNEL_OD_PROP, target, 0.1, NULL,
-					     NULL, work, m, &odr) == STATS_OK)
-			od = odq && strcmp(odq, "none") == 0 ? 0
-			     : odq && strcmp(odq, "prop") == 0 ? 1
-								 : odr.phi > 1;
 		for (int k = 0; k <= 100; k++) {
 			struct stats_funnel_limits a, b;
 			double d = fmax(1, maxd * 1.05 * k / 100);
-			int ra, rb;
+			int ra = funnel_limits(&f, d, 0.95, &a);
+			int rb = funnel_limits(&f, d, 0.998, &b);
 
 			lx[k] = d;
-			if (od) {
-				ra = stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, d, odr.tau2,
-							    0.95, &a);
-				rb = stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, d, odr.tau2,
-							    0.998, &b);
-			} else {
-				ra = stats_funnel_prop_limits(target, d, 0.95, STATS_FUNNEL_PROP_WILSON,
-							      &a);
-				rb = stats_funnel_prop_limits(target, d, 0.998,
-							      STATS_FUNNEL_PROP_WILSON, &b);
-			}
 			l95[k] = ra ? NAN : a.lower * 100;
 			h95[k] = ra ? NAN : a.upper * 100;
 			l998[k] = rb ? NAN : b.lower * 100;
 			h998[k] = rb ? NAN : b.upper * 100;
 		}
-		if (od) /* reclassify against the adjusted limits */
-			for (size_t i = 0; i < n; i++) {
-				struct stats_funnel_limits lim[2];
-
-				if (stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, x[i],
-							   odr.tau2, 0.95, &lim[0]) == STATS_OK &&
-				    stats_funnel_od_limits(STATS_FUNNEL_OD_PROP, target, x[i],
-							   odr.tau2, 0.998, &lim[1]) == STATS_OK)
-					stats_funnel_classify(y[i] / 100, lim, 2, &cls[i]);
-			}
 		html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
 		html_textf(h, "%s, %zu providers you can see. Centre line: %.1f%% (all of them "
 			      "together). Limits: 95%% dashed, 99.8%% solid, %s.",
-			   model_period_label(period, ob[0].grain, plabel), n, target * 100,
-			   od ? "widened for overdispersion (square-root scale, 10% winsorised)"
-			      : "without overdispersion (Wilson score)");
+			   model_period_label(f.period, f.grain, plabel), f.n, f.target * 100,
+			   f.adjusted
+				   ? "widened for overdispersion (square-root scale, 10% winsorised)"
+				   : "without overdispersion (Wilson score)");
 		html_close(h);
 		html_open(h, HTML_P, -1);
 		{
 			char href[256], base[200];
 
 			page_href(base, sizeof base, "/indicator/", ind.code, NULL);
-			snprintf(href, sizeof href, "%s?od=%s", base, od ? "none" : "prop");
+			snprintf(href, sizeof href, "%s?od=%s", base, f.adjusted ? "none" : "prop");
 			html_link(h, href, NULL, NULL,
-				  od ? "Show limits without overdispersion"
-				     : "Show limits adjusted for overdispersion");
+				  f.adjusted ? "Show limits without overdispersion"
+					     : "Show limits adjusted for overdispersion");
 		}
 		html_close(h);
-		f.id = "funnel";
-		f.title = ind.title;
-		f.x_title = "Denominator";
-		f.y_title = "Per cent";
-		f.unit = "%";
-		f.decimals = 1;
-		f.n = n;
-		f.labels = labels;
-		f.x = x;
-		f.y = y;
-		f.cls = cls;
-		f.nlim = 101;
-		f.lim_x = lx;
-		f.lo95 = l95;
-		f.hi95 = h95;
-		f.lo998 = l998;
-		f.hi998 = h998;
-		f.target = target * 100;
-		f.highlight = highlight == (size_t)-1 ? CHART_NONE : highlight;
+		c.id = "funnel";
+		c.title = ind.title;
+		c.x_title = "Denominator";
+		c.y_title = "Per cent";
+		c.unit = "%";
+		c.decimals = 1;
+		c.n = f.n;
+		c.labels = labels;
+		c.x = x;
+		c.y = y;
+		c.cls = cls;
+		c.nlim = 101;
+		c.lim_x = lx;
+		c.lo95 = l95;
+		c.hi95 = h95;
+		c.lo998 = l998;
+		c.hi998 = h998;
+		c.target = f.target * 100;
+		c.highlight = highlight == (size_t)-1 ? CHART_NONE : highlight;
 		html_open(h, HTML_DIV, HTML_ATTR_CLASS, "app-chart", -1);
-		chart_funnel(h, &f, &err);
+		chart_funnel(h, &c, &err);
 		html_close(h);
-		free(ox);
-		free(oe);
-		free(work);
 	}
 	page_table_start(h, "Providers outside the 95% limits", cols);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < f.n; i++) {
 		char a[64];
 
 		if (cls[i] == 0)
 			continue;
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
 		html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
-		html_link(h, "/org/", ob[i].org_code, NULL, labels[i]);
+		html_link(h, "/org/", f.unit[i].code, NULL, labels[i]);
 		html_close(h);
-		snprintf(a, sizeof a, "%.10g", ob[i].numerator);
+		snprintf(a, sizeof a, "%.10g", f.unit[i].obs.numerator);
 		page_cell(h, a);
-		snprintf(a, sizeof a, "%.10g", ob[i].denominator);
+		snprintf(a, sizeof a, "%.10g", f.unit[i].obs.denominator);
 		page_cell(h, a);
 		snprintf(a, sizeof a, "%.1f%%", y[i]);
 		page_cell(h, a);
@@ -1149,7 +1085,6 @@ out:
 	free(y);
 	free(cls);
 	free(labels);
-	free(ob);
-	free(orgs.o);
+	funnel_free(&f);
 	page_end(pg);
 }

@@ -5,10 +5,14 @@
  * one). Then the hostile cases: form tokens missing or wrong, a session replayed after
  * sign-out, markup and SQL in names rendered inert and stored literally, traversal on the
  * asset paths, a 1 GB upload refused before it is read, malformed forms, idle connections.
+ * The API's resources are checked against the setup's own figures, worked by hand in each
+ * test's comment (read back through Jansson), and against the page that shows the same data.
  * The client is a small HTTP/1.1 exchange written here.
  */
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +152,21 @@ static const struct expect table[] = {
 	{ "GET", "/api/v1/org/RAA", { 401, 404, 200, 200, 404, 200, 200 } },
 	{ "GET", "/api/v1/org/RCC", { 401, 404, 404, 404, 200, 200, 404 } },
 	{ "GET", "/api/v1/org/RAA/indicator/AE_4HR_BREACH_T1", { 401, 404, 200, 200, 404, 200, 200 } },
+	/* The pages' data through the API: each as its page, 401 instead of the sign-in
+	 * redirect, and 403 where the role never has access (administrators see no ranking:
+	 * their home page is the administration). */
+	{ "GET", "/api/v1/attention", { 401, 403, 200, 200, 200, 200, 200 } },
+	{ "GET", "/api/v1/attention?domain=x&service=UEC", { 401, 403, 200, 200, 200, 200, 200 } },
+	{ "GET", "/api/v1/indicator/AE_4HR_BREACH_T1", { 401, 200, 200, 200, 200, 200, 200 } },
+	{ "GET", "/api/v1/indicator/AE_4HR_BREACH_T1?od=x", { 401, 200, 200, 200, 200, 200, 200 } },
+	{ "GET", "/api/v1/indicator/HCAI_CDIFF_RATE", { 401, 200, 200, 200, 200, 200, 200 } },
+	{ "GET", "/api/v1/indicator/NOPE", { 401, 404, 404, 404, 404, 404, 404 } },
+	{ "GET", "/api/v1/imports", { 401, 200, 200, 200, 200, 403, 403 } },
+	{ "GET", "/api/v1/admin/users", { 401, 200, 403, 403, 403, 403, 403 } },
+	{ "GET", "/api/v1/admin/organisations", { 401, 200, 403, 403, 403, 403, 403 } },
+	{ "GET", "/api/v1/admin/relationships", { 401, 200, 403, 403, 403, 403, 403 } },
+	{ "GET", "/api/v1/catalogue", { 401, 200, 403, 403, 403, 403, 403 } },
+	{ "GET", "/api/v1/admin/nothing", { 404, 404, 404, 404, 404, 404, 404 } },
 	{ "GET", "/api/v1/nothing", { 404, 404, 404, 404, 404, 404, 404 } },
 	{ "GET", "/nowhere", { 404, 404, 404, 404, 404, 404, 404 } },
 	{ "DELETE", "/", { 405, 405, 405, 405, 405, 405, 405 } },
@@ -229,6 +248,416 @@ static void markup_and_sql_in_names_are_inert(void)
 	/* The organisations table survived, and the name is stored exactly as given. */
 	CHECK_INT(http_get(cookie[R_REG], "/api/v1/org/RCC"), 200);
 	CHECK_CONTAINS(http_body(), "Robert'); DROP TABLE org;--");
+}
+
+/* ---- the API's resources against the test's own data ---- */
+
+/* The last reply's body as JSON (a new reference), or NULL with a failure recorded. */
+static json_t *body_json(int line)
+{
+	json_error_t je;
+	json_t *j = json_loads(http_body(), 0, &je);
+
+	if (!j)
+		test_fail(__FILE__, line, "not JSON (%s): %.200s", je.text, http_body());
+	return j;
+}
+
+/* Member KEY of object O as text, or "" (so CHECK_STR reports what was there). */
+static const char *jstr(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The element of array A whose member KEY is VALUE, or NULL. */
+static json_t *jfind(const json_t *a, const char *key, const char *value)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e)
+		if (strcmp(jstr(e, key), value) == 0)
+			return e;
+	return NULL;
+}
+
+/*
+ * The needs-attention ranking the home page shows, as JSON. Setup's figures of
+ * AE_4HR_BREACH_T1 (lower is better, domain experience, service UEC), 2024 by month, per
+ * 1,000 attendances: numerator 100 + (7m + 3p) % 11, and 300 more for RCC (p = 2) in
+ * December (m = 11):
+ *   RAA 100 107 103 110 106 102 109 105 101 108 104 100
+ *   RBB 103 110 106 102 109 105 101 108 104 100 107 103
+ *   RCC 106 102 109 105 101 108 104 100 107 103 110 406
+ * RCC's December is far above any XmR limit its other months allow (their moving ranges are
+ * 4 and 7, so the limits sit within about 20 of the mean): a special-cause concern beyond the
+ * limits at the latest point, and November is not a concern, so it is "since Dec 2024",
+ * weight 2. RAA and RBB end below their means (104.6 and 104.8) with no rule firing. The
+ * funnel of December (see the funnel test) is overdispersed, and within the widened limits
+ * every provider is inside, so no funnel finding. The regulator sees the three providers and
+ * one finding; RCC's own staff one provider and the same finding; the commissioner (RAA and
+ * RBB) nothing, with two providers looked at; administrators see no quality data (403).
+ */
+static void api_attention_is_the_home_page_ranking(void)
+{
+	json_t *j, *r, *re, *per;
+
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/attention"), 200);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/json");
+	if (!(j = body_json(__LINE__)))
+		return;
+	CHECK(json_is_null(json_object_get(j, "domain")));
+	CHECK(json_is_null(json_object_get(j, "service")));
+	CHECK_INT(json_integer_value(json_object_get(j, "providers_considered")), 3);
+	CHECK_INT(json_array_size(json_object_get(j, "ranking")), 1);
+	r = json_array_get(json_object_get(j, "ranking"), 0);
+	CHECK_INT(json_integer_value(json_object_get(r, "rank")), 1);
+	CHECK_STR(jstr(r, "code"), "RCC");
+	/* The hostile name comes back as it was stored: escaped as JSON, not altered. */
+	CHECK_STR(jstr(r, "name"),
+		  "Gamma <script>alert(1)</script> & \"Co\" Robert'); DROP TABLE org;--");
+	CHECK_CONTAINS(http_body(), "\"name\":\"Gamma <script>alert(1)</script> & \\\"Co\\\" "
+				    "Robert'); DROP TABLE org;--\"");
+	CHECK_INT(json_integer_value(json_object_get(r, "score")), 2);
+	per = json_object_get(r, "per_domain");
+	CHECK_INT(json_integer_value(json_object_get(per, "experience")), 2);
+	CHECK_INT(json_integer_value(json_object_get(per, "safety")), 0);
+	CHECK_INT(json_integer_value(json_object_get(per, "effectiveness")), 0);
+	CHECK_INT(json_array_size(json_object_get(r, "reasons")), 1);
+	re = json_array_get(json_object_get(r, "reasons"), 0);
+	CHECK_STR(jstr(re, "indicator"), "AE_4HR_BREACH_T1");
+	CHECK_STR(jstr(re, "title"), "Type 1 A&E attendances over 4 hours");
+	CHECK_STR(jstr(re, "domain"), "experience");
+	CHECK_STR(jstr(re, "rules"), "beyond the limits");
+	CHECK_STR(jstr(re, "since"), "Dec 2024");
+	CHECK_INT(json_integer_value(json_object_get(re, "weight")), 2);
+	json_decref(j);
+	/* The page says the same. */
+	CHECK_INT(http_get(cookie[R_REG], "/"), 200);
+	CHECK_CONTAINS(http_body(), "1 of the 3 providers you can see");
+	CHECK_CONTAINS(http_body(), ": beyond the limits, since Dec 2024 (Patient experience)");
+
+	CHECK_INT(http_get(cookie[R_PROV2], "/api/v1/attention"), 200);
+	if ((j = body_json(__LINE__))) {
+		CHECK_INT(json_integer_value(json_object_get(j, "providers_considered")), 1);
+		r = json_array_get(json_object_get(j, "ranking"), 0);
+		CHECK_STR(jstr(r, "code"), "RCC");
+		CHECK_INT(json_integer_value(json_object_get(r, "score")), 2);
+		json_decref(j);
+	}
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/attention"), 200);
+	CHECK_STR(http_body(), "{\"domain\":null,\"service\":null,\"providers_considered\":2,"
+			       "\"ranking\":[]}");
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/attention"), 403);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+	CHECK_CONTAINS(http_body(), "\"status\":403");
+	CHECK_INT(http_get(NULL, "/api/v1/attention"), 401);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+	CHECK_CONTAINS(http_body(), "\"status\":401");
+}
+
+/* The filters read as the home page reads them: a domain or service names what the indicators
+ * must have; an unknown domain is ignored (all domains), a service no indicator has matches
+ * nothing. RCC's finding is on an experience indicator of service UEC. */
+static void api_attention_filters_as_the_page_does(void)
+{
+	static const struct {
+		const char *query, *domain, *service; /* the filter as answered ("": null) */
+		int found;
+	} cases[] = {
+		{ "?domain=experience", "experience", "", 1 },
+		{ "?domain=safety", "safety", "", 0 },
+		{ "?domain=nonsense", "", "", 1 },
+		{ "?domain=", "", "", 1 },
+		{ "?service=UEC", "", "UEC", 1 },
+		{ "?service=MATERNITY", "", "MATERNITY", 0 },
+		{ "?service=%3Cb%3E%22", "", "<b>\"", 0 },
+		{ "?domain=experience&service=UEC", "experience", "UEC", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char url[128];
+		json_t *j;
+
+		snprintf(url, sizeof url, "/api/v1/attention%s", cases[i].query);
+		CHECK_INT(http_get(cookie[R_REG], url), 200);
+		if (!(j = body_json(__LINE__)))
+			continue;
+		if (cases[i].domain[0])
+			CHECK_STR(jstr(j, "domain"), cases[i].domain);
+		else
+			CHECK(json_is_null(json_object_get(j, "domain")));
+		if (cases[i].service[0])
+			CHECK_STR(jstr(j, "service"), cases[i].service);
+		else
+			CHECK(json_is_null(json_object_get(j, "service")));
+		CHECK_INT(json_integer_value(json_object_get(j, "providers_considered")), 3);
+		if (json_array_size(json_object_get(j, "ranking")) != (size_t)cases[i].found)
+			test_fail(__FILE__, __LINE__, "%s: %zu ranked, expected %d", url,
+				  json_array_size(json_object_get(j, "ranking")), cases[i].found);
+		json_decref(j);
+	}
+	/* Text that is not UTF-8 cannot be answered in JSON: a 400 problem saying so. */
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/attention?service=%FF"), 400);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+	CHECK_CONTAINS(http_body(), "UTF-8");
+}
+
+/*
+ * The funnel of /indicator/AE_4HR_BREACH_T1 for December 2024 (setup's figures, see the
+ * attention test): RAA 100, RBB 103 and RCC 406 breaches of 1,000 each.
+ *   Target: 609 / 3,000 = 0.203.
+ *   Overdispersion (arcsine scale): asin(sqrt(p)) is 0.321751, 0.326718, 0.690835 and, for
+ *   the target, 0.467387; z = 2 sqrt(1000) (each - 0.467387) = 63.2456 x (-0.145636,
+ *   -0.140669, 0.223448) = -9.21087, -8.89672, 14.13211. Winsorised at R's type-7 10% and
+ *   90% quantiles of the three (-9.21087 + 0.2 x 0.31415 = -9.14804; -8.89672 + 0.8 x
+ *   23.02883 = 9.52635): phi =
+ *   (9.14804^2 + 8.89672^2 + 9.52635^2) / 3 = 84.5298 > 1, so "auto" widens the limits;
+ *   tau^2 = (3 phi - 2) / (3 x 4000 - 3 x 4000^2 / 12000) = 251.589 / 8000 = 0.0314487.
+ *   Widened 95% limits: sd = sqrt(1/4000 + 0.0314487) = 0.178041, sin^2(0.467387 -/+ 1.959964
+ *   sd) = 0.013961 to 0.530924: all three inside ("within"); 99.8% (z = 3.090232): the
+ *   angle 0.467387 - 0.550188 is below 0, so the lower limit is 0, the upper sin^2(1.017575)
+ *   = 0.723923.
+ *   Without overdispersion (?od=none), Wilson at 1,000: 0.203 -/+ z sqrt(0.203 x 0.797 /
+ *   1000) = 0.203 -/+ z 0.0127197: 95% 0.178070 to 0.227930, 99.8% (z = 3.090232) 0.163693
+ *   to 0.242307: RAA (0.100) and RBB (0.103) below the 99.8% limit, RCC (0.406) above it.
+ * The commissioner sees RAA and RBB only: target 203 / 2,000 = 0.1015, two providers are too
+ * few to estimate phi, and both are inside the Wilson limits (0.1015 -/+ 0.0187 at 95%).
+ */
+static void api_funnel_judges_each_provider(void)
+{
+	static const char *const code[3] = { "RAA", "RBB", "RCC" };
+	static const double numer[3] = { 100, 103, 406 };
+	static const char *const none[3] = { "below_99_8", "below_99_8", "above_99_8" };
+	json_t *j, *od, *u;
+
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/AE_4HR_BREACH_T1"), 200);
+	if (!(j = body_json(__LINE__)))
+		return;
+	CHECK_STR(jstr(j, "indicator"), "AE_4HR_BREACH_T1");
+	CHECK_STR(jstr(j, "measure"), "proportion");
+	CHECK_STR(jstr(j, "polarity"), "lower_is_better");
+	CHECK_STR(jstr(j, "funnel"), "drawn");
+	CHECK_STR(jstr(j, "period_start"), "2024-12-01");
+	CHECK_STR(jstr(j, "period"), "Dec 2024");
+	CHECK_NEAR(jnum(j, "target"), 0.203, 1e-12);
+	od = json_object_get(j, "overdispersion");
+	CHECK_STR(jstr(od, "asked"), "auto");
+	CHECK(json_is_true(json_object_get(od, "estimated")));
+	CHECK(json_is_true(json_object_get(od, "adjusted")));
+	CHECK_NEAR(jnum(od, "phi"), 84.5298, 1e-5);
+	CHECK_NEAR(jnum(od, "tau2"), 0.0314487, 1e-5);
+	CHECK_INT(json_array_size(json_object_get(j, "providers")), 3);
+	for (size_t i = 0; i < 3; i++) {
+		json_t *lim;
+
+		/* By name: Alpha, Beta, Gamma. */
+		u = json_array_get(json_object_get(j, "providers"), i);
+		CHECK_STR(jstr(u, "code"), code[i]);
+		CHECK_NEAR(jnum(u, "numerator"), numer[i], 1e-12);
+		CHECK_NEAR(jnum(u, "denominator"), 1000, 1e-12);
+		CHECK_NEAR(jnum(u, "value"), numer[i] / 1000, 1e-12);
+		CHECK_STR(jstr(u, "finding"), "within");
+		lim = json_object_get(json_object_get(u, "limits"), "95");
+		CHECK_NEAR(jnum(lim, "lower"), 0.013961, 1e-4);
+		CHECK_NEAR(jnum(lim, "upper"), 0.530924, 1e-5);
+		lim = json_object_get(json_object_get(u, "limits"), "99.8");
+		CHECK_NEAR(jnum(lim, "lower"), 0, 1e-12);
+		CHECK_NEAR(jnum(lim, "upper"), 0.723923, 1e-5);
+	}
+	CHECK_STR(jstr(json_array_get(json_object_get(j, "providers"), 2), "name"),
+		  "Gamma <script>alert(1)</script> & \"Co\" Robert'); DROP TABLE org;--");
+	json_decref(j);
+	/* The page draws the same funnel. */
+	CHECK_INT(http_get(cookie[R_REG], "/indicator/AE_4HR_BREACH_T1"), 200);
+	CHECK_CONTAINS(http_body(), "Dec 2024, 3 providers you can see. Centre line: 20.3%");
+	CHECK_CONTAINS(http_body(), "widened for overdispersion");
+
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/AE_4HR_BREACH_T1?od=none"), 200);
+	if (!(j = body_json(__LINE__)))
+		return;
+	od = json_object_get(j, "overdispersion");
+	CHECK_STR(jstr(od, "asked"), "none");
+	CHECK(json_is_true(json_object_get(od, "estimated")));
+	CHECK(json_is_false(json_object_get(od, "adjusted")));
+	CHECK_NEAR(jnum(od, "phi"), 84.5298, 1e-5);
+	for (size_t i = 0; i < 3; i++) {
+		json_t *lim;
+
+		u = json_array_get(json_object_get(j, "providers"), i);
+		CHECK_STR(jstr(u, "code"), code[i]);
+		CHECK_STR(jstr(u, "finding"), none[i]);
+		lim = json_object_get(json_object_get(u, "limits"), "95");
+		CHECK_NEAR(jnum(lim, "lower"), 0.178070, 1e-5);
+		CHECK_NEAR(jnum(lim, "upper"), 0.227930, 1e-5);
+		lim = json_object_get(json_object_get(u, "limits"), "99.8");
+		CHECK_NEAR(jnum(lim, "lower"), 0.163693, 1e-5);
+		CHECK_NEAR(jnum(lim, "upper"), 0.242307, 1e-5);
+	}
+	json_decref(j);
+	CHECK_INT(http_get(cookie[R_REG], "/indicator/AE_4HR_BREACH_T1?od=none"), 200);
+	CHECK_CONTAINS(http_body(), "without overdispersion (Wilson score)");
+	CHECK_CONTAINS(http_body(), "below the 99.8% limit");
+	CHECK_CONTAINS(http_body(), "above the 99.8% limit");
+
+	/* A denied provider is left out of the funnel, as on the page. */
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/indicator/AE_4HR_BREACH_T1"), 200);
+	if ((j = body_json(__LINE__))) {
+		CHECK_NEAR(jnum(j, "target"), 0.1015, 1e-12);
+		od = json_object_get(j, "overdispersion");
+		CHECK(json_is_false(json_object_get(od, "estimated")));
+		CHECK(json_is_null(json_object_get(od, "phi")));
+		CHECK(json_is_false(json_object_get(od, "adjusted")));
+		CHECK_INT(json_array_size(json_object_get(j, "providers")), 2);
+		CHECK(jfind(json_object_get(j, "providers"), "code", "RCC") == NULL);
+		u = jfind(json_object_get(j, "providers"), "code", "RBB");
+		CHECK_STR(jstr(u, "finding"), "within");
+		json_decref(j);
+	}
+	/* Administrators read no quality data: the funnel has no provider (the page says so). */
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/indicator/AE_4HR_BREACH_T1"), 200);
+	if ((j = body_json(__LINE__))) {
+		CHECK_STR(jstr(j, "funnel"), "no_figures");
+		CHECK(json_is_null(json_object_get(j, "period_start")));
+		CHECK(json_is_null(json_object_get(j, "target")));
+		CHECK_INT(json_array_size(json_object_get(j, "providers")), 0);
+		json_decref(j);
+	}
+	/* Funnels are for proportions. */
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/HCAI_CDIFF_RATE"), 200);
+	if ((j = body_json(__LINE__))) {
+		CHECK_STR(jstr(j, "funnel"), "not_a_proportion");
+		CHECK_INT(json_array_size(json_object_get(j, "providers")), 0);
+		json_decref(j);
+	}
+	/* An unknown indicator is the same 404 problem for every role. */
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/NOPE"), 404);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+}
+
+/* The administration lists, as the pages show them: no password hash anywhere, names as
+ * stored. Setup's users, organisations and two commissioning relationships. */
+static void api_admin_lists_match_setup(void)
+{
+	static const struct {
+		const char *user, *role, *org; /* org "": null */
+	} users[] = {
+		{ "ada", "admin", "" },	    { "cam", "commissioner", "QAA" },
+		{ "ovi", "oversight", "QOV" }, { "pam", "provider", "RCC" },
+		{ "pat", "provider", "RAA" },  { "reg", "regulator", "" },
+	};
+	static const struct {
+		const char *code, *kind;
+	} orgs[] = {
+		{ "QAA", "commissioner" }, { "RAA", "provider" }, { "RBB", "provider" },
+		{ "RCC", "provider" },	   { "QOV", "oversight" },
+	};
+	json_t *j, *a, *e;
+
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/admin/users"), 200);
+	CHECK(strstr(http_body(), "argon2") == NULL);
+	CHECK(strstr(http_body(), "hash") == NULL);
+	CHECK(strstr(http_body(), "password") == NULL);
+	if ((j = body_json(__LINE__))) {
+		a = json_object_get(j, "users");
+		CHECK_INT(json_array_size(a), 6);
+		for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
+			e = json_array_get(a, i); /* by user name */
+			CHECK_STR(jstr(e, "username"), users[i].user);
+			CHECK_STR(jstr(e, "role"), users[i].role);
+			if (users[i].org[0])
+				CHECK_STR(jstr(e, "organisation"), users[i].org);
+			else
+				CHECK(json_is_null(json_object_get(e, "organisation")));
+			CHECK(json_is_false(json_object_get(e, "disabled")));
+			CHECK_INT(json_object_size(e), 6);
+		}
+		json_decref(j);
+	}
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/admin/organisations"), 200);
+	if ((j = body_json(__LINE__))) {
+		a = json_object_get(j, "organisations");
+		CHECK_INT(json_array_size(a), 5);
+		for (size_t i = 0; i < sizeof orgs / sizeof *orgs; i++) {
+			e = jfind(a, "code", orgs[i].code);
+			CHECK_STR(jstr(e, "kind"), orgs[i].kind);
+			CHECK(json_is_null(json_object_get(e, "parent")));
+			CHECK(json_is_null(json_object_get(e, "latitude")));
+		}
+		CHECK_STR(jstr(jfind(a, "code", "RCC"), "name"),
+			  "Gamma <script>alert(1)</script> & \"Co\" Robert'); DROP TABLE org;--");
+		json_decref(j);
+	}
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/admin/relationships"), 200);
+	if ((j = body_json(__LINE__))) {
+		a = json_object_get(j, "relationships");
+		CHECK_INT(json_array_size(a), 2);
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			json_t *c = json_object_get(json_array_get(a, i), "commissioner");
+			json_t *p = json_object_get(json_array_get(a, i), "provider");
+
+			CHECK_STR(jstr(c, "code"), "QAA");
+			CHECK_STR(jstr(c, "name"), "Alpha Commissioning Board");
+			/* QAA coordinates RAA's commissioning, not RBB's. */
+			bool raa = strcmp(jstr(p, "code"), "RAA") == 0;
+
+			CHECK(raa || strcmp(jstr(p, "code"), "RBB") == 0);
+			CHECK(json_is_true(json_object_get(json_array_get(a, i), "coordinating")) == raa);
+		}
+		json_decref(j);
+	}
+	/* Only administrators: a 403 problem for a signed-in role, 401 for the public. */
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/admin/users"), 403);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+	CHECK_CONTAINS(http_body(), "\"status\":403");
+	CHECK_INT(http_get(NULL, "/api/v1/admin/users"), 401);
+	CHECK_CONTAINS(http_body(), "\"status\":401");
+}
+
+/* The catalogue setup loaded from data/catalogue/catalogue.json: every indicator of the file,
+ * with its fields (a multiplier absent from the file is 1; a target absent is null). */
+static void api_catalogue_is_the_loaded_file(void)
+{
+	json_error_t je;
+	json_t *file = json_load_file(CU_SOURCE_DIR "/data/catalogue/catalogue.json", 0, &je);
+	json_t *j, *a, *e, *want;
+	size_t i;
+
+	CHECK(file != NULL);
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/catalogue"), 200);
+	if (!file || !(j = body_json(__LINE__))) {
+		json_decref(file);
+		return;
+	}
+	a = json_object_get(j, "indicators");
+	CHECK_INT(json_array_size(a), json_array_size(json_object_get(file, "indicators")));
+	json_array_foreach(json_object_get(file, "indicators"), i, want) {
+		e = jfind(a, "code", jstr(want, "code"));
+		CHECK(e != NULL);
+		CHECK_STR(jstr(e, "title"), jstr(want, "title"));
+		CHECK_STR(jstr(e, "service"), jstr(want, "service"));
+		CHECK_STR(jstr(e, "domain"), jstr(want, "domain"));
+		CHECK_STR(jstr(e, "measure"), jstr(want, "measure"));
+		CHECK_STR(jstr(e, "polarity"), jstr(want, "polarity"));
+	}
+	e = jfind(a, "code", "AE_4HR_BREACH_T1");
+	CHECK_NEAR(jnum(e, "target"), 0.05, 1e-12);
+	CHECK_NEAR(jnum(e, "multiplier"), 1, 1e-12);
+	e = jfind(a, "code", "HCAI_CDIFF_RATE");
+	CHECK(json_is_null(json_object_get(e, "target")));
+	CHECK_NEAR(jnum(e, "multiplier"), 10000, 1e-12);
+	CHECK_STR(jstr(e, "unit"), "per 10,000 bed days");
+	json_decref(j);
+	json_decref(file);
 }
 
 static void security_headers_on_every_page(void)
@@ -414,6 +843,48 @@ static void upload_reports_located_errors(void)
 	CHECK(strstr(http_body(), "months.csv") == NULL);
 	CHECK_INT(http_get(cookie[R_COMM], "/imports"), 200);
 	CHECK(strstr(http_body(), "months.csv") == NULL);
+}
+
+/* The import history of /imports through the API: limited by organisation as the page is.
+ * The commissioner's upload above ("return <1>.csv", one row) and setup's command-line import
+ * of months.csv (by the system, so no organisation's). */
+static void api_imports_are_limited_by_organisation(void)
+{
+	json_t *j, *a;
+
+	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/imports"), 200);
+	if ((j = body_json(__LINE__))) {
+		a = json_object_get(j, "imports");
+		CHECK_INT(json_array_size(a), 1);
+		CHECK_STR(jstr(json_array_get(a, 0), "file_name"), "return <1>.csv");
+		CHECK_STR(jstr(json_array_get(a, 0), "actor"), "cam");
+		CHECK_STR(jstr(json_array_get(a, 0), "profile"), "custodian");
+		CHECK_INT(jnum(json_array_get(a, 0), "rows_read"), 1);
+		CHECK_INT(jnum(json_array_get(a, 0), "observations"), 1);
+		CHECK_INT(strlen(jstr(json_array_get(a, 0), "sha256")), 64);
+		json_decref(j);
+	}
+	CHECK_CONTAINS(http_body(), "\"file_name\":\"return <1>.csv\"");
+	/* Another organisation's staff see neither the upload nor the system's import. */
+	CHECK_INT(http_get(cookie[R_PROV2], "/api/v1/imports"), 200);
+	CHECK_STR(http_body(), "{\"imports\":[]}");
+	/* Administrators see both, newest first. */
+	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/imports"), 200);
+	if ((j = body_json(__LINE__))) {
+		const char *f;
+
+		a = json_object_get(j, "imports");
+		CHECK_INT(json_array_size(a), 2);
+		CHECK_STR(jstr(json_array_get(a, 0), "file_name"), "return <1>.csv");
+		f = jstr(json_array_get(a, 1), "file_name");
+		CHECK(strlen(f) >= 10 && strcmp(f + strlen(f) - 10, "months.csv") == 0);
+		CHECK(json_integer_value(json_object_get(json_array_get(a, 0), "id")) >
+		      json_integer_value(json_object_get(json_array_get(a, 1), "id")));
+		json_decref(j);
+	}
+	/* Regulators and oversight bodies have no import page: 403. */
+	CHECK_INT(http_get(cookie[R_REG], "/api/v1/imports"), 403);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
 }
 
 /* The home page is kept between requests but follows the data: after the upload above (Jan
@@ -684,6 +1155,11 @@ int main(void)
 	RUN(denied_looks_like_missing);
 	RUN(each_role_sees_its_own_providers);
 	RUN(markup_and_sql_in_names_are_inert);
+	RUN(api_attention_is_the_home_page_ranking);
+	RUN(api_attention_filters_as_the_page_does);
+	RUN(api_funnel_judges_each_provider);
+	RUN(api_admin_lists_match_setup);
+	RUN(api_catalogue_is_the_loaded_file);
 	RUN(security_headers_on_every_page);
 	RUN(forms_need_the_right_token);
 	RUN(signin_failures_say_the_same_thing);
@@ -692,6 +1168,7 @@ int main(void)
 	RUN(huge_and_malformed_bodies);
 	RUN(provider_page_before_new_data);
 	RUN(upload_reports_located_errors);
+	RUN(api_imports_are_limited_by_organisation);
 	RUN(home_follows_new_data);
 	RUN(idle_connections_do_not_starve_users);
 	RUN(concurrent_requests_build_the_ranking_once);
