@@ -688,9 +688,14 @@ void app_handle(struct web_request *req, struct web_response *res)
 	}
 	resolve_session(&pg);
 	if (!rt) {
-		if (path_known) {
+		bool api = strncmp(req->path, "/api/", 5) == 0;
+
+		if (path_known && api) {
+			api_problem(&pg, 405, "Method not allowed",
+				    "This resource does not take that method.");
+		} else if (path_known) {
 			short_page(&pg, 405, "Not allowed", "This address does not take that method.");
-		} else if (strncmp(req->path, "/api/", 5) == 0) {
+		} else if (api) {
 			api_problem(&pg, 404, "Not found", "There is no such resource.");
 		} else {
 			page_not_found(&pg);

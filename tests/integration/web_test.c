@@ -171,6 +171,7 @@ static const struct expect table[] = {
 	{ "GET", "/nowhere", { 404, 404, 404, 404, 404, 404, 404 } },
 	{ "DELETE", "/", { 405, 405, 405, 405, 405, 405, 405 } },
 	{ "POST", "/providers", { 405, 405, 405, 405, 405, 405, 405 } },
+	{ "POST", "/api/v1/providers", { 405, 405, 405, 405, 405, 405, 405 } },
 	/* POSTs carry the role's form token; an empty upload is refused as such (400). */
 	{ "POST", "/imports", { 403, 400, 400, 400, 400, 403, 403 } },
 	{ "POST", "/admin/users", { 403, 400, 403, 403, 403, 403, 403 } },
@@ -307,6 +308,14 @@ static json_t *jfind(const json_t *a, const char *key, const char *value)
  * one finding; RCC's own staff one provider and the same finding; the commissioner (RAA and
  * RBB) nothing, with two providers looked at; administrators see no quality data (403).
  */
+/* A method an API resource does not take: a problem, like every other API answer. */
+static void api_wrong_method_is_a_problem(void)
+{
+	CHECK_INT(http_post(cookie[R_REG], "/api/v1/providers", "x=1"), 405);
+	CHECK_CONTAINS(http_reply, "Content-Type: application/problem+json");
+	CHECK_CONTAINS(http_body(), "\"status\":405");
+}
+
 static void api_attention_is_the_home_page_ranking(void)
 {
 	json_t *j, *r, *re, *per;
@@ -1155,6 +1164,7 @@ int main(void)
 	RUN(denied_looks_like_missing);
 	RUN(each_role_sees_its_own_providers);
 	RUN(markup_and_sql_in_names_are_inert);
+	RUN(api_wrong_method_is_a_problem);
 	RUN(api_attention_is_the_home_page_ranking);
 	RUN(api_attention_filters_as_the_page_does);
 	RUN(api_funnel_judges_each_provider);
