@@ -717,20 +717,32 @@ int ranking_build(struct store *s, const struct cu_actor *a, int domain, const c
 		free(cat);
 		return rc;
 	}
+	/* Only the indicators the filter keeps are read: a filter that keeps none (an unknown
+	 * service) costs nothing but the catalogue. */
+	{
+		size_t k = 0;
+
+		for (size_t c = 0; c < ncat; c++)
+			if ((domain < 0 || (int)cat[c].domain == domain) &&
+			    (!service || !*service || strcmp(cat[c].service, service) == 0))
+				cat[k++] = cat[c];
+		ncat = k;
+	}
 	np = orgs.n;
 	rk = xcalloc(np + 1, sizeof *rk);
 	lp = xcalloc((np + 1) * (ncat + 1), sizeof *lp);
 	sr = xcalloc(ncat + 1, sizeof *sr);
 	for (size_t i = 0; i < np && !rc; i++) {
 		rk[i].org = orgs.o[i];
+		if (ncat == 0)
+			continue;
 		if ((rc = series_load_org(s, a, orgs.o[i].id, cat, ncat, NULL, sr, err)))
 			break;
 		for (size_t c = 0; c < ncat; c++) {
 			const struct store_indicator *ind = &cat[c];
 			const struct store_obs *o = sr[c].n ? &sr[c].obs[sr[c].n - 1] : NULL;
 
-			if (o && (domain < 0 || (int)ind->domain == domain) &&
-			    (!service || !*service || strcmp(ind->service, service) == 0)) {
+			if (o) {
 				if (ind->measure == MODEL_MEASURE_PROPORTION &&
 				    o->status == MODEL_OBS_OK && o->has_numerator &&
 				    o->has_denominator && o->denominator > 0) {
