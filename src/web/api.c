@@ -2,10 +2,10 @@
  * The JSON API, /api/v1: the same data as the pages, through the same store calls with the
  * same actor, so the same access rules: a resource the store denies is the 404 of a missing
  * one, and a route the role may never open is the router's 403 (app.c). What a page computes
- * the API takes from the same function (analysis.h), so the two always agree. Errors are RFC
- * 9457 problem details. docs/api.md describes every resource. Jansson references: json_pack's
- * "o" steals the reference it is given; every json_t built here is a new reference released
- * by send_json.
+ * the API takes from the same function (analysis.h, mortality.h), so the two always agree.
+ * Errors are RFC 9457 problem details. docs/api.md describes every resource. Jansson
+ * references: json_pack's "o" steals the reference it is given; every json_t built here is a
+ * new reference released by send_json.
  */
 #include <jansson.h>
 #include <math.h>
@@ -18,6 +18,7 @@
 #include "model/period.h"
 #include "web/analysis.h"
 #include "web/app.h"
+#include "web/mortality.h"
 
 /*
  * Answer STATUS with J (a new reference, taken: it is released here) as TYPE. J NULL (Jansson
@@ -97,6 +98,24 @@ static void api_list_send(struct page *pg, struct api_list *l, const char *key)
 	send_json(pg, 200, json_pack("{s:o}", key, l->arr), "application/json");
 }
 
+/*
+ * Whether a list of L[0 .. N) had an item refused. If one had, every list is released and the
+ * answer is the 500 problem (send_json); if not, the caller packs them into its answer.
+ */
+static bool api_lists_failed(struct page *pg, struct api_list *const *l, size_t n)
+{
+	bool bad = false;
+
+	for (size_t i = 0; i < n; i++)
+		bad |= l[i]->bad;
+	if (!bad)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		json_decref(l[i]->arr);
+	send_json(pg, 200, NULL, "application/json");
+	return true;
+}
+
 /* Text, or null when it is empty (a reference that is not there: a parent, an end date). */
 static json_t *text_or_null(const char *s)
 {
@@ -107,6 +126,13 @@ static json_t *text_or_null(const char *s)
 static json_t *num(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* {"95": {"lower", "upper"}, "99.8": {...}}: a pair of limits (new reference). */
+static json_t *limits_json(double lo95, double hi95, double lo998, double hi998)
+{
+	return json_pack("{s:{s:o, s:o}, s:{s:o, s:o}}", "95", "lower", num(lo95), "upper",
+			 num(hi95), "99.8", "lower", num(lo998), "upper", num(hi998));
 }
 
 static int add_provider(void *arg, const struct store_org *o)
@@ -359,14 +385,12 @@ void api_funnel(struct page *pg)
 	for (size_t i = 0; i < f.n; i++) {
 		const struct funnel_unit *u = &f.unit[i];
 
-		api_list_add(&l, json_pack("{s:s, s:s, s:o, s:o, s:o, "
-					   "s:{s:{s:o, s:o}, s:{s:o, s:o}}, s:s}",
-					   "code", u->code, "name", u->name, "numerator",
-					   num(u->obs.numerator), "denominator",
-					   num(u->obs.denominator), "value", num(u->value),
-					   "limits", "95", "lower", num(u->lim[0].lower), "upper",
-					   num(u->lim[0].upper), "99.8", "lower",
-					   num(u->lim[1].lower), "upper", num(u->lim[1].upper),
+		api_list_add(&l, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "code", u->code,
+					   "name", u->name, "numerator", num(u->obs.numerator),
+					   "denominator", num(u->obs.denominator), "value",
+					   num(u->value), "limits",
+					   limits_json(u->lim[0].lower, u->lim[0].upper,
+						       u->lim[1].lower, u->lim[1].upper),
 					   "finding", finding_name(u->cls)));
 	}
 	od = json_pack("{s:s, s:b, s:o, s:o, s:b}", "asked", funnel_od_key(f.asked), "estimated",
@@ -392,6 +416,231 @@ void api_funnel(struct page *pg)
 			  "application/json");
 	}
 	funnel_free(&f);
+}
+
+/* ---- risk-adjusted mortality (the mortality pages, mortality.h) ---- */
+
+/*
+ * HEAD with BODY's members after its own (both new references, taken; either NULL gives
+ * NULL): the identifying fields of a row first, then its figures.
+ */
+static json_t *joined(json_t *head, json_t *body)
+{
+	if (!head || !body || json_object_update(head, body)) {
+		json_decref(head);
+		json_decref(body);
+		return NULL;
+	}
+	json_decref(body);
+	return head;
+}
+
+/* Spells import I of IM: its period, whether it is current and the latest, its totals and
+ * how its limits and CUSUM were made. */
+static json_t *spells_import_json(const struct mortality_imports *im, size_t i)
+{
+	const struct store_spells_import *r = &im->v[i];
+	bool est = r->has_phi && isfinite(r->phi);
+	char label[16];
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, "
+			 "s:{s:b, s:o, s:o, s:b, s:o, s:s}, s:{s:o, s:o}}",
+			 "id", (json_int_t)r->import_id, "period_start", r->period_start,
+			 "period_end", r->period_end, "period",
+			 model_period_label(r->period_start, r->grain, label), "current",
+			 mortality_import_current(im, i), "latest", i + 1 == im->n, "spells",
+			 (json_int_t)r->spells, "deaths", (json_int_t)r->deaths, "providers",
+			 (json_int_t)r->providers, "groups", (json_int_t)r->groups,
+			 "overdispersion", "estimated", est, "phi", est ? num(r->phi) : json_null(),
+			 "tau2", num(r->tau2), "widened", est && r->tau2 > 0, "tail_cut",
+			 num(r->tail_cut), "tails", r->winsorised ? "winsorised" : "trimmed",
+			 "cusum", "odds", num(r->odds), "h", num(r->h));
+}
+
+/* "lower", "as_expected", "higher": a stored band, as custodian shmi writes it. */
+static const char *band_key(int band)
+{
+	return band > 0 ? "higher" : band < 0 ? "lower" : "as_expected";
+}
+
+/* A provider's stored result: deaths, ratio, both pairs of limits, band and chart class. */
+static json_t *spells_result_json(const struct store_spells_provider *p)
+{
+	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:s, s:s}", "spells",
+			 (json_int_t)p->spells, "observed", (json_int_t)p->observed, "expected",
+			 num(p->expected), "ratio", num(p->ratio), "limits",
+			 limits_json(p->lower95, p->upper95, p->lower998, p->upper998),
+			 "poisson_limits",
+			 limits_json(p->pois_lower95, p->pois_upper95, p->pois_lower998,
+				     p->pois_upper998),
+			 "band", band_key(p->band), "finding",
+			 finding_name(mortality_funnel_class(p)));
+}
+
+/* A CUSUM summary: the group's spells, deaths and ratio at the provider, and its alarms. */
+static json_t *spells_series_json(const struct store_spells_series *r)
+{
+	return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o}", "spells", (json_int_t)r->spells,
+			 "deaths", (json_int_t)r->deaths, "expected", num(r->expected), "ratio",
+			 num(mortality_series_ratio(r)), "alarms", (json_int_t)r->alarms,
+			 "first_alarm",
+			 r->first_alarm > 0 ? json_integer((json_int_t)r->first_alarm)
+					    : json_null(),
+			 "s_end", num(r->s_end));
+}
+
+/* The import of point PT of PV, by id and period: the head of a row period by period. */
+static json_t *spells_period_head(const struct mortality_provider *pv,
+				  const struct mortality_point *pt)
+{
+	const struct store_spells_import *r = &pv->im.v[pt->imp];
+	char label[16];
+
+	return json_pack("{s:I, s:s, s:s}", "import", (json_int_t)r->import_id, "period_start",
+			 r->period_start, "period",
+			 model_period_label(r->period_start, r->grain, label));
+}
+
+/*
+ * /mortality's data: the import asked for (?import=ID, else the latest), every provider the
+ * user may see in it with its stored result, the providers by band, and every spells import.
+ * Nothing imported yet: "import" is null and the lists are empty.
+ */
+void api_mortality(struct page *pg)
+{
+	struct api_list l = { 0 }, im = { 0 };
+	struct mortality_funnel fu;
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (mortality_funnel_build(pg->s, &pg->actor, web_query(pg->req, "import"), &fu, &err)) {
+		mortality_funnel_free(&fu);
+		api_error(pg, &err);
+		return;
+	}
+	l.arr = json_array();
+	im.arr = json_array();
+	for (size_t i = 0; i < fu.n; i++)
+		api_list_add(&l, joined(json_pack("{s:s, s:s}", "code", fu.prov[i].code, "name",
+						  fu.name[i]),
+					spells_result_json(&fu.prov[i])));
+	for (size_t i = 0; i < fu.im.n; i++)
+		api_list_add(&im, spells_import_json(&fu.im, i));
+	if (!api_lists_failed(pg, (struct api_list *[]){ &l, &im }, 2))
+		send_json(pg, 200,
+			  json_pack("{s:o, s:{s:I, s:I, s:I}, s:o, s:o}", "import",
+				    fu.im.n ? spells_import_json(&fu.im, fu.sel) : json_null(),
+				    "bands", "higher", (json_int_t)fu.bands[2], "as_expected",
+				    (json_int_t)fu.bands[1], "lower", (json_int_t)fu.bands[0],
+				    "providers", l.arr, "imports", im.arr),
+			  "application/json");
+	mortality_funnel_free(&fu);
+}
+
+/*
+ * /mortality/{code}'s data: the provider's result period by period (each period's latest
+ * import), then the import asked for (?import=ID, else the latest) with its result there and
+ * its diagnosis groups' CUSUM summaries. A provider the user may not see is the 404 of one
+ * never imported.
+ */
+void api_mortality_provider(struct page *pg)
+{
+	struct api_list per = { 0 }, grp = { 0 };
+	struct mortality_provider pv;
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (mortality_provider_build(pg->s, &pg->actor, pg->arg[0], web_query(pg->req, "import"),
+				     &pv, &err)) {
+		mortality_provider_free(&pv);
+		api_error(pg, &err);
+		return;
+	}
+	per.arr = json_array();
+	grp.arr = json_array();
+	for (size_t i = 0; i < pv.n; i++)
+		if (pv.pt[i].current)
+			api_list_add(&per, joined(spells_period_head(&pv, &pv.pt[i]),
+						  spells_result_json(&pv.pt[i].p)));
+	for (size_t i = 0; i < pv.ngroup; i++)
+		api_list_add(&grp, joined(json_pack("{s:i}", "group", pv.group[i].diag_group),
+					  spells_series_json(&pv.group[i])));
+	if (!api_lists_failed(pg, (struct api_list *[]){ &per, &grp }, 2))
+		send_json(pg, 200,
+			  json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "code", pv.sel->p.code,
+				    "name", pv.name, "periods", per.arr, "import",
+				    spells_import_json(&pv.im, pv.sel->imp), "result",
+				    spells_result_json(&pv.sel->p), "groups_alarmed",
+				    (json_int_t)pv.alarmed, "groups", grp.arr),
+			  "application/json");
+	mortality_provider_free(&pv);
+}
+
+/* The covariates a fit left out, as stored (space-separated), as a list. */
+static json_t *dropped_json(const char *s)
+{
+	json_t *arr = json_array();
+
+	while (arr && *s) {
+		const char *e = strchr(s, ' ');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n && json_array_append_new(arr, json_stringn(s, n))) {
+			json_decref(arr);
+			return NULL;
+		}
+		s += n + (e != NULL);
+	}
+	return arr;
+}
+
+/* A diagnosis group's fit report, as stored. */
+static json_t *fit_json(const struct store_spells_group *f)
+{
+	return json_pack("{s:I, s:I, s:i, s:i, s:i, s:s, s:o}", "spells", (json_int_t)f->spells,
+			 "deaths", (json_int_t)f->deaths, "patterns", f->patterns, "parameters",
+			 f->parameters, "iterations", f->iterations, "status", f->status,
+			 "dropped", dropped_json(f->dropped));
+}
+
+/*
+ * /mortality/{code}/group/{g}'s data: the group at the provider in the import asked for (its
+ * CUSUM summary, null when it had no spells there), the same period by period, and the
+ * group's fit in that import (null when the import holds none).
+ */
+void api_mortality_group(struct page *pg)
+{
+	struct api_list per = { 0 };
+	struct mortality_group mg;
+	const struct mortality_point *sel;
+	size_t k;
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (mortality_group_build(pg->s, &pg->actor, pg->arg[0], pg->arg[1],
+				  web_query(pg->req, "import"), &mg, &err)) {
+		mortality_group_free(&mg);
+		api_error(pg, &err);
+		return;
+	}
+	per.arr = json_array();
+	sel = mg.pv.sel;
+	k = (size_t)(sel - mg.pv.pt);
+	for (size_t i = 0; i < mg.pv.n; i++)
+		if (mortality_group_period(&mg, i))
+			api_list_add(&per, joined(joined(spells_period_head(&mg.pv, &mg.pv.pt[i]),
+							 json_pack("{s:b}", "selected", i == k)),
+						  spells_series_json(&mg.series[i])));
+	if (!api_lists_failed(pg, (struct api_list *[]){ &per }, 1))
+		send_json(pg, 200,
+			  json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "code", sel->p.code,
+				    "name", mg.pv.name, "group", mg.group, "import",
+				    spells_import_json(&mg.pv.im, sel->imp), "cusum",
+				    mg.found[k] ? spells_series_json(&mg.series[k]) : json_null(),
+				    "periods", per.arr, "fit",
+				    mg.has_fit ? fit_json(&mg.fit) : json_null()),
+			  "application/json");
+	mortality_group_free(&mg);
 }
 
 /* ---- imports ---- */

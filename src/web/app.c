@@ -56,6 +56,9 @@ static const struct route routes[] = {
 	/* The pages' data: each route needs what its page needs (app.h, docs/api.md). */
 	{ "GET", "/api/v1/attention", NEED_SIGNED, true, api_attention },
 	{ "GET", "/api/v1/indicator/*", NEED_SIGNED, true, api_funnel },
+	{ "GET", "/api/v1/mortality", NEED_SIGNED, true, api_mortality },
+	{ "GET", "/api/v1/mortality/*", NEED_SIGNED, true, api_mortality_provider },
+	{ "GET", "/api/v1/mortality/*/group/*", NEED_SIGNED, true, api_mortality_group },
 	{ "GET", "/api/v1/imports", NEED_SUBMIT, true, api_imports },
 	{ "GET", "/api/v1/admin/users", NEED_ADMIN, true, api_admin_users },
 	{ "GET", "/api/v1/admin/organisations", NEED_ADMIN, true, api_admin_orgs },

@@ -174,6 +174,10 @@ void api_provider(struct page *pg);
 void api_series(struct page *pg);
 void api_attention(struct page *pg);
 void api_funnel(struct page *pg);
+/* Risk-adjusted mortality (api.c, from mortality.h): the funnel, a provider, a group. */
+void api_mortality(struct page *pg);
+void api_mortality_provider(struct page *pg);
+void api_mortality_group(struct page *pg);
 void api_imports(struct page *pg);
 void api_admin_users(struct page *pg);
 void api_admin_orgs(struct page *pg);

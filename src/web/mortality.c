@@ -10,6 +10,9 @@
  *   /mortality/CODE/group/G          one provider and diagnosis group: the stored CUSUM
  *                                    summary period by period and the group's fit report
  *
+ * What each page shows is gathered by the builders of mortality.h, which the JSON API
+ * (api.c) calls too; this file holds them and the pages that draw from them.
+ *
  * Nothing is recomputed: ratios, limits and bands are shown as stored, so the pages agree
  * with the import and with `custodian shmi` on the same file. The one thing drawn from a
  * formula is the funnel's limit curves between the providers, from the stored tau^2 with
@@ -25,6 +28,8 @@
  * 404 exactly as a code that was never imported, so a denied provider looks like a missing
  * one.
  */
+#include "web/mortality.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,53 +49,48 @@
 /* A limit curve above this ratio is left out (a gap): it lies far outside any plot. */
 #define CURVE_MAX 1e6
 
-/* ---- what the store holds ---- */
-
-struct imports {
-	size_t n, cap;
-	struct store_spells_import *v; /* by period, then import id */
-};
+/* ---- what the store holds (mortality.h) ---- */
 
 static int keep_import(void *arg, const struct store_spells_import *r)
 {
-	struct imports *im = arg;
+	struct mortality_imports *im = arg;
 
 	im->v = xgrow(im->v, im->n, &im->cap, sizeof *im->v);
 	im->v[im->n++] = *r;
 	return 0;
 }
 
-/* Whether import I is its period's latest (no later import of the same period follows it). */
-static bool is_current(const struct imports *im, size_t i)
+int mortality_imports_load(struct store *s, const struct cu_actor *a,
+			   struct mortality_imports *out, struct cu_err *err)
+{
+	memset(out, 0, sizeof *out);
+	return store_spells_import_list(s, a, keep_import, out, err);
+}
+
+bool mortality_import_current(const struct mortality_imports *im, size_t i)
 {
 	return i + 1 == im->n || strcmp(im->v[i + 1].period_start, im->v[i].period_start) != 0 ||
 	       strcmp(im->v[i + 1].period_end, im->v[i].period_end) != 0;
 }
 
-/*
- * The import the page asks for: ?import=ID, or, without it, the latest (the last in period
- * order, which is current). *IDX gets its index. -1 when there is none or the ID is not a
- * spells import (the page is then not found).
- */
-static int chosen_import(const struct page *pg, const struct imports *im, size_t *idx)
+int mortality_import_choose(const struct mortality_imports *im, const char *id, size_t *idx,
+			    struct cu_err *err)
 {
-	const char *q = web_query(pg->req, "import");
-	long long id;
+	long long v;
 
 	if (im->n == 0)
-		return -1;
-	if (!q) {
+		return cu_err_set(err, CU_ENOENT, "no hospital spells have been imported");
+	if (!id) {
 		*idx = im->n - 1;
 		return 0;
 	}
-	if (cu_num_int(cu_str_of(q), 1, INT64_MAX, &id, NULL))
-		return -1;
-	for (size_t i = 0; i < im->n; i++)
-		if (im->v[i].import_id == id) {
-			*idx = i;
-			return 0;
-		}
-	return -1;
+	if (cu_num_int(cu_str_of(id), 1, INT64_MAX, &v, NULL) == 0)
+		for (size_t i = 0; i < im->n; i++)
+			if (im->v[i].import_id == v) {
+				*idx = i;
+				return 0;
+			}
+	return cu_err_set(err, CU_ENOENT, "import \"%.32s\" holds no spells results", id);
 }
 
 /* V, or NaN when it is no finite number: what a chart takes for "none". */
@@ -132,16 +132,73 @@ static int keep_series(void *arg, const struct store_spells_series *r)
 	return 0;
 }
 
-/* One provider in one import: where the provider page's points come from. */
-struct point {
-	size_t imp; /* index into struct imports */
-	struct store_spells_provider p;
-};
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct store_org *)a)->id, y = ((const struct store_org *)b)->id;
 
-struct history {
-	size_t n;
-	struct point *pt; /* in period order */
-};
+	return x < y ? -1 : x > y;
+}
+
+int mortality_funnel_class(const struct store_spells_provider *p)
+{
+	if (p->band > 0)
+		return p->ratio > p->upper998 ? STATS_FUNNEL_HIGH_OUTER : STATS_FUNNEL_HIGH_INNER;
+	if (p->band < 0)
+		return p->ratio < p->lower998 ? STATS_FUNNEL_LOW_OUTER : STATS_FUNNEL_LOW_INNER;
+	return STATS_FUNNEL_WITHIN;
+}
+
+/*
+ * The funnel: the import chosen, the providers A may see in it, each named by its
+ * organisation when the code is one (the organisations are read once and searched by id).
+ */
+int mortality_funnel_build(struct store *s, const struct cu_actor *a, const char *id,
+			   struct mortality_funnel *out, struct cu_err *err)
+{
+	struct provs pv = { 0 };
+	struct org_vec orgs = { 0 };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = mortality_imports_load(s, a, &out->im, err)) || out->im.n == 0 ||
+	    (rc = mortality_import_choose(&out->im, id, &out->sel, err)))
+		return rc;
+	rc = store_spells_provider_list(s, a, out->im.v[out->sel].import_id, keep_prov, &pv, err);
+	if (!rc)
+		rc = store_org_list(s, a, org_vec_keep, &orgs, err);
+	out->prov = pv.v;
+	out->n = pv.n;
+	out->orgs = orgs.o;
+	out->norgs = orgs.n;
+	if (rc)
+		return rc;
+	qsort(out->orgs, out->norgs, sizeof *out->orgs, by_id);
+	out->name = xcalloc(out->n + 1, sizeof *out->name);
+	out->cls = xcalloc(out->n + 1, sizeof *out->cls);
+	for (size_t i = 0; i < out->n; i++) {
+		const struct store_spells_provider *p = &out->prov[i];
+		struct store_org key = { .id = p->org_id };
+		const struct store_org *o =
+			p->org_id > 0
+				? bsearch(&key, out->orgs, out->norgs, sizeof *out->orgs, by_id)
+				: NULL;
+
+		out->name[i] = o ? o->name : p->code;
+		out->cls[i] = mortality_funnel_class(p);
+		out->bands[p->band + 1]++;
+	}
+	return 0;
+}
+
+void mortality_funnel_free(struct mortality_funnel *f)
+{
+	free(f->im.v);
+	free(f->prov);
+	free(f->name);
+	free(f->cls);
+	free(f->orgs);
+	memset(f, 0, sizeof *f);
+}
 
 struct find_prov {
 	const char *code;
@@ -161,67 +218,195 @@ static int match_prov(void *arg, const struct store_spells_provider *p)
 }
 
 /*
- * The rows of the provider with CODE, exactly as in the file, in every import (IM) that the
- * actor may see them in. Returns 0 or a store error; H->pt is NULL-or-owned (free()).
+ * PV's points: the rows of the provider with CODE, exactly as in the file, in every import
+ * (PV->im) that A may see them in. Returns 0 or a store error; PV->pt is owned.
  */
-static int history_load(struct page *pg, const struct imports *im, const char *code,
-			struct history *h, struct cu_err *err)
+static int history_load(struct store *s, const struct cu_actor *a, const char *code,
+			struct mortality_provider *pv, struct cu_err *err)
 {
-	h->n = 0;
-	h->pt = xcalloc(im->n + 1, sizeof *h->pt);
-	for (size_t i = 0; i < im->n; i++) {
+	pv->n = 0;
+	pv->pt = xcalloc(pv->im.n + 1, sizeof *pv->pt);
+	for (size_t i = 0; i < pv->im.n; i++) {
 		struct find_prov f = { .code = code };
-		int rc = store_spells_provider_list(pg->s, &pg->actor, im->v[i].import_id,
-						    match_prov, &f, err);
+		int rc = store_spells_provider_list(s, a, pv->im.v[i].import_id, match_prov, &f,
+						    err);
 
 		if (rc)
 			return rc;
 		if (f.found)
-			h->pt[h->n++] = (struct point){ .imp = i, .p = f.p };
+			pv->pt[pv->n++] = (struct mortality_point){
+				.imp = i, .current = mortality_import_current(&pv->im, i), .p = f.p
+			};
 	}
 	return 0;
 }
 
-/* The point of import index IMP in H, or NULL. */
-static const struct point *history_at(const struct history *h, size_t imp)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (h->pt[i].imp == imp)
-			return &h->pt[i];
-	return NULL;
-}
-
 /*
- * The point a provider page shows in detail: ?import=ID when the provider is in it, else
- * none (-1); without it the provider's latest current point.
+ * The point shown in detail: that of import ID when the provider is in it, else none (NULL);
+ * without ID the provider's latest current point.
  */
-static const struct point *chosen_point(const struct page *pg, const struct imports *im,
-					const struct history *h)
+static const struct mortality_point *chosen_point(const struct mortality_provider *pv,
+						  const char *id)
 {
 	size_t idx;
 
-	if (web_query(pg->req, "import")) {
-		if (chosen_import(pg, im, &idx))
+	if (id) {
+		if (mortality_import_choose(&pv->im, id, &idx, NULL))
 			return NULL;
-		return history_at(h, idx);
+		for (size_t i = 0; i < pv->n; i++)
+			if (pv->pt[i].imp == idx)
+				return &pv->pt[i];
+		return NULL;
 	}
-	for (size_t i = h->n; i-- > 0;)
-		if (is_current(im, h->pt[i].imp))
-			return &h->pt[i];
+	for (size_t i = pv->n; i-- > 0;)
+		if (pv->pt[i].current)
+			return &pv->pt[i];
 	return NULL;
 }
 
 /* The provider's name: its organisation's, or the code itself when it is none. */
-static void provider_name(struct page *pg, const struct store_spells_provider *p, char *out,
-			  size_t n)
+static void provider_name(struct store *s, const struct cu_actor *a,
+			  const struct store_spells_provider *p, char *out, size_t n)
 {
 	struct store_org o;
 
-	if (p->org_id > 0 && store_org_get(pg->s, &pg->actor, p->code, &o, NULL) == 0 &&
-	    o.id == p->org_id)
+	if (p->org_id > 0 && store_org_get(s, a, p->code, &o, NULL) == 0 && o.id == p->org_id)
 		snprintf(out, n, "%s", o.name);
 	else
 		snprintf(out, n, "%s", p->code);
+}
+
+/* The imports, the provider's points, the one chosen and its name: what both builders share. */
+static int provider_load(struct store *s, const struct cu_actor *a, const char *code,
+			 const char *id, struct mortality_provider *out, struct cu_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = mortality_imports_load(s, a, &out->im, err)) ||
+	    (rc = history_load(s, a, code, out, err)))
+		return rc;
+	if (!(out->sel = chosen_point(out, id))) /* never imported, not visible, or not in ID */
+		return cu_err_set(err, CU_ENOENT, "no mortality results for provider \"%.64s\"",
+				  code);
+	provider_name(s, a, &out->sel->p, out->name, sizeof out->name);
+	return 0;
+}
+
+int mortality_provider_build(struct store *s, const struct cu_actor *a, const char *code,
+			     const char *id, struct mortality_provider *out, struct cu_err *err)
+{
+	struct series_list sl = { 0 };
+	int rc;
+
+	if ((rc = provider_load(s, a, code, id, out, err)))
+		return rc;
+	rc = store_spells_provider_series_list(s, a, out->im.v[out->sel->imp].import_id,
+					       out->sel->p.provider, keep_series, &sl, err);
+	out->group = sl.v;
+	out->ngroup = sl.n;
+	for (size_t i = 0; i < sl.n; i++)
+		out->alarmed += sl.v[i].alarms > 0;
+	return rc;
+}
+
+double mortality_series_ratio(const struct store_spells_series *r)
+{
+	return r->expected > 0 ? (double)r->deaths / r->expected : NAN;
+}
+
+void mortality_provider_free(struct mortality_provider *pv)
+{
+	free(pv->im.v);
+	free(pv->pt);
+	free(pv->group);
+	memset(pv, 0, sizeof *pv);
+}
+
+struct find_group {
+	int g;
+	bool found;
+	struct store_spells_group out;
+};
+
+static int match_group(void *arg, const struct store_spells_group *g)
+{
+	struct find_group *f = arg;
+
+	if (g->diag_group != f->g)
+		return 0;
+	f->found = true;
+	f->out = *g;
+	return 1;
+}
+
+struct find_series {
+	int g;
+	bool found;
+	struct store_spells_series out;
+};
+
+static int match_series(void *arg, const struct store_spells_series *r)
+{
+	struct find_series *f = arg;
+
+	if (r->diag_group != f->g)
+		return 0;
+	f->found = true;
+	f->out = *r;
+	return 1;
+}
+
+/* The group at the provider in each import the provider is in, then its fit in SEL's. */
+int mortality_group_build(struct store *s, const struct cu_actor *a, const char *code,
+			  const char *g, const char *id, struct mortality_group *out,
+			  struct cu_err *err)
+{
+	struct find_group fg = { 0 };
+	long long num;
+	size_t any = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (cu_num_int(cu_str_of(g), 1, SPELLS_GROUPS, &num, NULL))
+		return cu_err_set(err, CU_ENOENT, "no diagnosis group \"%.16s\"", g);
+	out->group = fg.g = (int)num;
+	if ((rc = provider_load(s, a, code, id, &out->pv, err)))
+		return rc;
+	out->found = xcalloc(out->pv.n + 1, sizeof *out->found);
+	out->series = xcalloc(out->pv.n + 1, sizeof *out->series);
+	for (size_t i = 0; i < out->pv.n; i++) {
+		const struct mortality_point *pt = &out->pv.pt[i];
+		struct find_series f = { .g = out->group };
+
+		if ((rc = store_spells_provider_series_list(s, a, out->pv.im.v[pt->imp].import_id,
+							    pt->p.provider, match_series, &f, err)))
+			return rc;
+		out->found[i] = f.found;
+		out->series[i] = f.out;
+		any += f.found;
+	}
+	if (any == 0) /* the group has no spells at this provider for this actor */
+		return cu_err_set(err, CU_ENOENT, "no diagnosis group %d at provider \"%.64s\"",
+				  out->group, code);
+	rc = store_spells_group_list(s, a, out->pv.im.v[out->pv.sel->imp].import_id, match_group,
+				     &fg, err);
+	out->has_fit = fg.found;
+	out->fit = fg.out;
+	return rc;
+}
+
+bool mortality_group_period(const struct mortality_group *mg, size_t i)
+{
+	return mg->found[i] && (mg->pv.pt[i].current || &mg->pv.pt[i] == mg->pv.sel);
+}
+
+void mortality_group_free(struct mortality_group *mg)
+{
+	mortality_provider_free(&mg->pv);
+	free(mg->found);
+	free(mg->series);
+	memset(mg, 0, sizeof *mg);
 }
 
 /* ---- text ---- */
@@ -310,23 +495,6 @@ static void limits_text(struct html *h, const struct store_spells_import *hd)
 
 /* ---- /mortality: the funnel ---- */
 
-static int by_id(const void *a, const void *b)
-{
-	int64_t x = ((const struct store_org *)a)->id, y = ((const struct store_org *)b)->id;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The chart's class of provider P: its stored band, and whether it is past the 99.8% limit. */
-static int funnel_class(const struct store_spells_provider *p)
-{
-	if (p->band > 0)
-		return p->ratio > p->upper998 ? STATS_FUNNEL_HIGH_OUTER : STATS_FUNNEL_HIGH_INNER;
-	if (p->band < 0)
-		return p->ratio < p->lower998 ? STATS_FUNNEL_LOW_OUTER : STATS_FUNNEL_LOW_INNER;
-	return STATS_FUNNEL_WITHIN;
-}
-
 /* The limit at expected deaths E for LEVEL around 1 with TAU2, or NaN where there is none. */
 static void curve_at(double e, double tau2, double level, double *lo, double *hi)
 {
@@ -341,24 +509,22 @@ static void curve_at(double e, double tau2, double level, double *lo, double *hi
 	}
 }
 
-static void funnel_chart(struct page *pg, const struct store_spells_import *hd,
-			 const struct provs *pv, const char *const *names, size_t highlight,
+static void funnel_chart(struct page *pg, const struct mortality_funnel *fu, size_t highlight,
 			 const char *title)
 {
-	double *x = xcalloc(pv->n + 1, sizeof *x), *y = xcalloc(pv->n + 1, sizeof *y);
-	int *cls = xcalloc(pv->n + 1, sizeof *cls);
+	const struct store_spells_import *hd = &fu->im.v[fu->sel];
+	double *x = xcalloc(fu->n + 1, sizeof *x), *y = xcalloc(fu->n + 1, sizeof *y);
 	double lx[CURVE_POINTS], l95[CURVE_POINTS], h95[CURVE_POINTS], l998[CURVE_POINTS],
 		h998[CURVE_POINTS], maxe = 0, tau2 = hd->has_phi && hd->tau2 > 0 ? hd->tau2 : 0;
 	struct chart_funnel f = { 0 };
 	struct cu_err err;
 
 	cu_err_clear(&err);
-	for (size_t i = 0; i < pv->n; i++) {
-		const struct store_spells_provider *p = &pv->v[i];
+	for (size_t i = 0; i < fu->n; i++) {
+		const struct store_spells_provider *p = &fu->prov[i];
 
 		x[i] = isfinite(p->expected) && p->expected >= 0 ? p->expected : NAN;
 		y[i] = or_nan(p->ratio);
-		cls[i] = funnel_class(p);
 		if (isfinite(x[i]))
 			maxe = fmax(maxe, x[i]);
 	}
@@ -376,11 +542,11 @@ static void funnel_chart(struct page *pg, const struct store_spells_import *hd,
 	f.y_title = "Observed / expected deaths";
 	f.unit = NULL;
 	f.decimals = 3;
-	f.n = pv->n;
-	f.labels = names;
+	f.n = fu->n;
+	f.labels = fu->name;
 	f.x = x;
 	f.y = y;
-	f.cls = cls;
+	f.cls = fu->cls;
 	f.nlim = CURVE_POINTS;
 	f.lim_x = lx;
 	f.lo95 = l95;
@@ -396,11 +562,10 @@ static void funnel_chart(struct page *pg, const struct store_spells_import *hd,
 	html_close(&pg->h);
 	free(x);
 	free(y);
-	free(cls);
 }
 
 /* Links to the other periods' funnels, newest first. */
-static void other_periods(struct page *pg, const struct imports *im, size_t shown)
+static void other_periods(struct page *pg, const struct mortality_imports *im, size_t shown)
 {
 	struct html *h = &pg->h;
 	bool any = false;
@@ -408,7 +573,7 @@ static void other_periods(struct page *pg, const struct imports *im, size_t show
 	for (size_t i = im->n; i-- > 0;) {
 		char href[64], per[16];
 
-		if (i == shown || !is_current(im, i))
+		if (i == shown || !mortality_import_current(im, i))
 			continue;
 		if (!any) {
 			html_elem(h, HTML_H2, NULL, "Other periods");
@@ -432,56 +597,31 @@ void page_mortality(struct page *pg)
 					    "Expected deaths", "Ratio", "95% limits",
 					    "99.8% limits", "Band", NULL };
 	const char *hl = web_query(pg->req, "highlight");
-	struct imports im = { 0 };
-	struct provs pv = { 0 };
-	struct org_vec orgs = { 0 };
-	const char **names = NULL;
+	struct mortality_funnel fu;
 	const struct store_spells_import *hd;
-	size_t sel, highlight = CHART_NONE, count[3] = { 0 };
+	size_t sel, highlight = CHART_NONE;
 	char per[16], title[128];
 	struct cu_err err;
 
 	cu_err_clear(&err);
-	if (store_spells_import_list(pg->s, &pg->actor, keep_import, &im, &err)) {
-		free(im.v);
+	if (mortality_funnel_build(pg->s, &pg->actor, web_query(pg->req, "import"), &fu, &err)) {
+		mortality_funnel_free(&fu);
 		page_error(pg, &err);
 		return;
 	}
-	if (im.n == 0) {
-		free(im.v);
+	if (fu.im.n == 0) {
+		mortality_funnel_free(&fu);
 		page_start(pg, "Mortality");
 		html_elem(h, HTML_H1, NULL, "Risk-adjusted mortality");
 		html_elem(h, HTML_P, NULL, "No hospital spells have been imported yet.");
 		page_end(pg);
 		return;
 	}
-	if (chosen_import(pg, &im, &sel)) {
-		free(im.v);
-		page_not_found(pg);
-		return;
-	}
-	hd = &im.v[sel];
-	if (store_spells_provider_list(pg->s, &pg->actor, hd->import_id, keep_prov, &pv, &err) ||
-	    store_org_list(pg->s, &pg->actor, org_vec_keep, &orgs, &err)) {
-		free(im.v);
-		free(pv.v);
-		free(orgs.o);
-		page_error(pg, &err);
-		return;
-	}
-	qsort(orgs.o, orgs.n, sizeof *orgs.o, by_id);
-	names = xcalloc(pv.n + 1, sizeof *names);
-	for (size_t i = 0; i < pv.n; i++) {
-		struct store_org key = { .id = pv.v[i].org_id };
-		const struct store_org *o =
-			pv.v[i].org_id > 0 ? bsearch(&key, orgs.o, orgs.n, sizeof *orgs.o, by_id)
-					   : NULL;
-
-		names[i] = o ? o->name : pv.v[i].code;
-		if (hl && strcmp(hl, pv.v[i].code) == 0)
+	sel = fu.sel;
+	hd = &fu.im.v[sel];
+	for (size_t i = 0; i < fu.n; i++)
+		if (hl && strcmp(hl, fu.prov[i].code) == 0)
 			highlight = i;
-		count[pv.v[i].band + 1]++;
-	}
 	period_of(hd, per);
 	snprintf(title, sizeof title, "Risk-adjusted mortality, %s", per);
 	page_start(pg, title);
@@ -491,27 +631,28 @@ void page_mortality(struct page *pg)
 		      "expected from each provider's case mix, %s (import %lld). %zu of the %lld "
 		      "providers in the import are ones you can see: %zu higher than expected, %zu "
 		      "as expected, %zu lower than expected.",
-		   per, (long long)hd->import_id, pv.n, (long long)hd->providers, count[2],
-		   count[1], count[0]);
+		   per, (long long)hd->import_id, fu.n, (long long)hd->providers, fu.bands[2],
+		   fu.bands[1], fu.bands[0]);
 	html_close(h);
 	html_open(h, HTML_P, -1);
 	limits_text(h, hd);
 	html_close(h);
-	if (sel != im.n - 1 || !is_current(&im, sel)) {
+	if (sel != fu.im.n - 1 || !mortality_import_current(&fu.im, sel)) {
 		html_open(h, HTML_P, -1);
-		html_text(h, is_current(&im, sel) ? "This is not the latest period. "
-						  : "This period was imported again later; this is "
-						    "the earlier import. ");
+		html_text(h, mortality_import_current(&fu.im, sel)
+				     ? "This is not the latest period. "
+				     : "This period was imported again later; this is the earlier "
+				       "import. ");
 		html_link(h, "/mortality", NULL, NULL, "See the latest");
 		html_close(h);
 	}
-	if (pv.n == 0) {
+	if (fu.n == 0) {
 		html_elem(h, HTML_P, NULL, "No provider you can see has results in this import.");
 	} else {
-		funnel_chart(pg, hd, &pv, names, highlight, title);
+		funnel_chart(pg, &fu, highlight, title);
 		page_table_start(h, "Every provider you can see: the figures behind the chart", cols);
-		for (size_t i = 0; i < pv.n; i++) {
-			const struct store_spells_provider *p = &pv.v[i];
+		for (size_t i = 0; i < fu.n; i++) {
+			const struct store_spells_provider *p = &fu.prov[i];
 			char a[96];
 
 			html_open(h, HTML_TR, HTML_ATTR_CLASS,
@@ -521,7 +662,7 @@ void page_mortality(struct page *pg)
 			html_open(h, HTML_TD, HTML_ATTR_CLASS, "nhsuk-table__cell", -1);
 			if (i == highlight)
 				html_open(h, HTML_STRONG, -1);
-			html_link(h, "/mortality/", p->code, NULL, names[i]);
+			html_link(h, "/mortality/", p->code, NULL, fu.name[i]);
 			if (i == highlight)
 				html_close(h);
 			html_close(h);
@@ -541,20 +682,18 @@ void page_mortality(struct page *pg)
 		html_close(h);
 		html_close(h);
 	}
-	other_periods(pg, &im, sel);
-	free(names);
-	free(orgs.o);
-	free(pv.v);
-	free(im.v);
+	other_periods(pg, &fu.im, sel);
+	mortality_funnel_free(&fu);
 	page_end(pg);
 }
 
 /* ---- /mortality/CODE: one provider ---- */
 
 /* The provider's ratio, period by period: the chart and the table beneath it. */
-static void provider_over_time(struct page *pg, const struct imports *im, const struct history *hs,
+static void provider_over_time(struct page *pg, const struct mortality_provider *hs,
 			       const char *code)
 {
+	const struct mortality_imports *im = &hs->im;
 	struct html *h = &pg->h;
 	static const char *const cols[] = { "Period", "Observed deaths", "Expected deaths",
 					    "Ratio", "95% limits", "99.8% limits", "Band",
@@ -571,9 +710,9 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 	for (int k = 0; k < 7; k++)
 		v[k] = xcalloc(hs->n + 1, sizeof *v[k]);
 	for (size_t i = 0; i < hs->n; i++) {
-		const struct point *pt = &hs->pt[i];
+		const struct mortality_point *pt = &hs->pt[i];
 
-		if (!is_current(im, pt->imp))
+		if (!pt->current)
 			continue;
 		period_of(&im->v[pt->imp], lab[n]);
 		labels[n] = lab[n];
@@ -610,10 +749,10 @@ static void provider_over_time(struct page *pg, const struct imports *im, const 
 	html_close(h);
 	page_table_start(h, "The figures behind the chart, one row per period", cols);
 	for (size_t i = 0, k = 0; i < hs->n; i++) {
-		const struct point *pt = &hs->pt[i];
+		const struct mortality_point *pt = &hs->pt[i];
 		char a[96], href[256], part[200];
 
-		if (!is_current(im, pt->imp))
+		if (!pt->current)
 			continue;
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
 		page_cell(h, labels[k++]);
@@ -650,36 +789,23 @@ void page_mortality_provider(struct page *pg)
 	static const char *const cols[] = { "Diagnosis group", "Spells", "Observed deaths",
 					    "Expected deaths", "Ratio", "CUSUM alarms",
 					    "First alarm", NULL };
-	const char *code = pg->arg[0];
-	struct imports im = { 0 };
-	struct history hs = { 0 };
-	struct series_list sl = { 0 };
-	const struct point *pt = NULL;
+	const char *code = pg->arg[0], *name;
+	struct mortality_provider pv;
+	const struct mortality_point *pt;
 	const struct store_spells_import *hd;
-	char name[CU_MAX_NAME + 1], title[CU_MAX_NAME + 32], per[16], part[200], href[256];
+	char title[CU_MAX_NAME + 32], per[16], part[200], href[256];
 	struct cu_err err;
-	size_t alarmed = 0;
 
 	cu_err_clear(&err);
-	if (store_spells_import_list(pg->s, &pg->actor, keep_import, &im, &err) ||
-	    history_load(pg, &im, code, &hs, &err) ||
-	    ((pt = chosen_point(pg, &im, &hs)) &&
-	     store_spells_provider_series_list(pg->s, &pg->actor, im.v[pt->imp].import_id,
-					       pt->p.provider, keep_series, &sl, &err))) {
-		free(im.v);
-		free(hs.pt);
-		free(sl.v);
-		page_error(pg, &err);
+	if (mortality_provider_build(pg->s, &pg->actor, code, web_query(pg->req, "import"), &pv,
+				     &err)) {
+		mortality_provider_free(&pv);
+		page_error(pg, &err); /* not found, denied or not in the import: the same 404 */
 		return;
 	}
-	if (!pt) { /* never imported, not visible, or not in the import asked for */
-		free(im.v);
-		free(hs.pt);
-		page_not_found(pg);
-		return;
-	}
-	hd = &im.v[pt->imp];
-	provider_name(pg, &pt->p, name, sizeof name);
+	pt = pv.sel;
+	hd = &pv.im.v[pt->imp];
+	name = pv.name;
 	snprintf(title, sizeof title, "%s: mortality", name);
 	page_start(pg, title);
 	html_open(h, HTML_P, -1);
@@ -692,7 +818,7 @@ void page_mortality_provider(struct page *pg)
 		      "discharge against the deaths expected from the provider's case mix.",
 		   pt->p.code);
 	html_close(h);
-	provider_over_time(pg, &im, &hs, code);
+	provider_over_time(pg, &pv, code);
 
 	html_open(h, HTML_H2, HTML_ATTR_ID, "groups", -1);
 	html_textf(h, "By diagnosis group, %s", period_of(hd, per));
@@ -722,21 +848,19 @@ void page_mortality_provider(struct page *pg)
 		summary_row(h, "Band", chart_ratio_band_name(pt->p.band));
 	}
 	html_close(h);
-	if (!is_current(&im, pt->imp))
+	if (!pt->current)
 		html_elem(h, HTML_P, NULL, "This period was imported again later; these are the "
 					   "earlier import's figures.");
-	for (size_t i = 0; i < sl.n; i++)
-		alarmed += sl.v[i].alarms > 0;
 	html_open(h, HTML_P, -1);
 	html_textf(h, "A risk-adjusted CUSUM (odds ratio %.3g, threshold h = %.3g) runs over "
 		      "each group's spells in time order; %zu of the %zu groups signalled at "
 		      "least once.",
-		   hd->odds, hd->h, alarmed, sl.n);
+		   hd->odds, hd->h, pv.alarmed, pv.ngroup);
 	html_close(h);
 	page_table_start(h, "Observed and expected deaths and CUSUM alarms by diagnosis group", cols);
 	page_href(part, sizeof part, "/mortality/", code, "/group/");
-	for (size_t i = 0; i < sl.n; i++) {
-		const struct store_spells_series *r = &sl.v[i];
+	for (size_t i = 0; i < pv.ngroup; i++) {
+		const struct store_spells_series *r = &pv.group[i];
 		char a[64];
 
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", -1);
@@ -749,7 +873,7 @@ void page_mortality_provider(struct page *pg)
 		td_int(h, (long long)r->spells);
 		td_int(h, (long long)r->deaths);
 		td_num(h, r->expected, 2);
-		td_num(h, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
+		td_num(h, mortality_series_ratio(r), 3);
 		td_int(h, (long long)r->alarms);
 		first_alarm_text(r, a, sizeof a);
 		page_cell(h, a);
@@ -757,47 +881,11 @@ void page_mortality_provider(struct page *pg)
 	}
 	html_close(h);
 	html_close(h);
-	free(sl.v);
-	free(hs.pt);
-	free(im.v);
+	mortality_provider_free(&pv);
 	page_end(pg);
 }
 
 /* ---- /mortality/CODE/group/G: one provider and diagnosis group ---- */
-
-struct find_group {
-	int g;
-	bool found;
-	struct store_spells_group out;
-};
-
-static int match_group(void *arg, const struct store_spells_group *g)
-{
-	struct find_group *f = arg;
-
-	if (g->diag_group != f->g)
-		return 0;
-	f->found = true;
-	f->out = *g;
-	return 1;
-}
-
-struct find_series {
-	int g;
-	bool found;
-	struct store_spells_series out;
-};
-
-static int match_series(void *arg, const struct store_spells_series *r)
-{
-	struct find_series *f = arg;
-
-	if (r->diag_group != f->g)
-		return 0;
-	f->found = true;
-	f->out = *r;
-	return 1;
-}
 
 static const char *status_text(const char *status)
 {
@@ -818,72 +906,44 @@ void page_mortality_group(struct page *pg)
 	static const char *const cols[] = { "Period", "Spells", "Observed deaths",
 					    "Expected deaths", "Ratio", "CUSUM alarms",
 					    "First alarm", "CUSUM at the last spell", NULL };
-	const char *code = pg->arg[0];
-	struct imports im = { 0 };
-	struct history hs = { 0 };
-	struct find_series *fs = NULL;
-	struct find_group fg = { 0 };
-	const struct point *pt;
+	const char *code = pg->arg[0], *name;
+	struct mortality_group mg;
+	const struct mortality_point *pt;
 	const struct store_spells_import *hd;
-	long long g;
-	char name[CU_MAX_NAME + 1], title[CU_MAX_NAME + 64], per[16], href[256];
+	int g;
+	char title[CU_MAX_NAME + 64], per[16], href[256];
 	struct cu_err err;
-	size_t any = 0, sel = 0;
-	int rc = 0;
+	size_t sel;
 
 	cu_err_clear(&err);
-	if (cu_num_int(cu_str_of(pg->arg[1]), 1, SPELLS_GROUPS, &g, NULL)) {
-		page_not_found(pg);
+	if (mortality_group_build(pg->s, &pg->actor, code, pg->arg[1],
+				  web_query(pg->req, "import"), &mg, &err)) {
+		mortality_group_free(&mg);
+		page_error(pg, &err); /* no such provider or group for this actor: 404 */
 		return;
 	}
-	fg.g = (int)g;
-	if (store_spells_import_list(pg->s, &pg->actor, keep_import, &im, &err) ||
-	    history_load(pg, &im, code, &hs, &err)) {
-		rc = -1;
-		goto fail;
-	}
-	/* The group at this provider in each import the provider is in. */
-	fs = xcalloc(hs.n + 1, sizeof *fs);
-	for (size_t i = 0; i < hs.n; i++) {
-		fs[i].g = (int)g;
-		if (store_spells_provider_series_list(pg->s, &pg->actor,
-						      im.v[hs.pt[i].imp].import_id,
-						      hs.pt[i].p.provider, match_series, &fs[i],
-						      &err)) {
-			rc = -1;
-			goto fail;
-		}
-		any += fs[i].found;
-	}
-	pt = chosen_point(pg, &im, &hs);
-	if (!pt || any == 0) { /* no such provider or group for this actor */
-		rc = 1;
-		goto fail;
-	}
-	sel = (size_t)(pt - hs.pt);
-	hd = &im.v[pt->imp];
-	if (store_spells_group_list(pg->s, &pg->actor, hd->import_id, match_group, &fg, &err)) {
-		rc = -1;
-		goto fail;
-	}
-	provider_name(pg, &pt->p, name, sizeof name);
+	pt = mg.pv.sel;
+	sel = (size_t)(pt - mg.pv.pt);
+	hd = &mg.pv.im.v[pt->imp];
+	name = mg.pv.name;
+	g = mg.group;
 	period_of(hd, per);
-	snprintf(title, sizeof title, "%s: diagnosis group %lld", name, g);
+	snprintf(title, sizeof title, "%s: diagnosis group %d", name, g);
 	page_start(pg, title);
 	html_open(h, HTML_P, -1);
 	page_href(href, sizeof href, "/mortality/", code, NULL);
 	html_link(h, href, NULL, NULL, name);
 	html_close(h);
 	html_open(h, HTML_H1, -1);
-	html_textf(h, "Diagnosis group %lld", g);
+	html_textf(h, "Diagnosis group %d", g);
 	html_close(h);
 	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
 	html_textf(h, "%s (%s), %s.", name, pt->p.code, per);
 	html_close(h);
 
 	html_elem(h, HTML_H2, NULL, "CUSUM");
-	if (fs[sel].found) {
-		const struct store_spells_series *r = &fs[sel].out;
+	if (mg.found[sel]) {
+		const struct store_spells_series *r = &mg.series[sel];
 		char a[64];
 
 		html_open(h, HTML_DL, HTML_ATTR_CLASS, "nhsuk-summary-list", -1);
@@ -893,7 +953,7 @@ void page_mortality_group(struct page *pg)
 		summary_row(h, "Observed deaths", a);
 		fmt(a, sizeof a, r->expected, 2);
 		summary_row(h, "Expected deaths", a);
-		fmt(a, sizeof a, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
+		fmt(a, sizeof a, mortality_series_ratio(r), 3);
 		summary_row(h, "Ratio", a);
 		snprintf(a, sizeof a, "%lld", (long long)r->alarms);
 		summary_row(h, "Alarms", a);
@@ -920,19 +980,19 @@ void page_mortality_group(struct page *pg)
 	html_close(h);
 
 	page_table_start(h, "This group at this provider, period by period", cols);
-	for (size_t i = 0; i < hs.n; i++) {
-		const struct store_spells_series *r = &fs[i].out;
+	for (size_t i = 0; i < mg.pv.n; i++) {
+		const struct store_spells_series *r = &mg.series[i];
 		char a[64];
 
-		if (!fs[i].found || (!is_current(&im, hs.pt[i].imp) && i != sel))
+		if (!mortality_group_period(&mg, i))
 			continue;
 		html_open(h, HTML_TR, HTML_ATTR_CLASS, "nhsuk-table__row", HTML_ATTR_ARIA_CURRENT,
 			  i == sel ? "true" : NULL, -1);
-		page_cell(h, period_of(&im.v[hs.pt[i].imp], per));
+		page_cell(h, period_of(&mg.pv.im.v[mg.pv.pt[i].imp], per));
 		td_int(h, (long long)r->spells);
 		td_int(h, (long long)r->deaths);
 		td_num(h, r->expected, 2);
-		td_num(h, r->expected > 0 ? (double)r->deaths / r->expected : NAN, 3);
+		td_num(h, mortality_series_ratio(r), 3);
 		td_int(h, (long long)r->alarms);
 		first_alarm_text(r, a, sizeof a);
 		page_cell(h, a);
@@ -945,7 +1005,7 @@ void page_mortality_group(struct page *pg)
 	html_open(h, HTML_H2, -1);
 	html_textf(h, "The model's fit for this group, %s", period_of(hd, per));
 	html_close(h);
-	if (fg.found) {
+	if (mg.has_fit) {
 		char a[64];
 
 		html_elem(h, HTML_P, NULL,
@@ -953,34 +1013,23 @@ void page_mortality_group(struct page *pg)
 			  "fitted on every provider's spells together, with age band, sex, "
 			  "admission method, comorbidity band and year as factors.");
 		html_open(h, HTML_DL, HTML_ATTR_CLASS, "nhsuk-summary-list", -1);
-		snprintf(a, sizeof a, "%lld", (long long)fg.out.spells);
+		snprintf(a, sizeof a, "%lld", (long long)mg.fit.spells);
 		summary_row(h, "Spells, all providers", a);
-		snprintf(a, sizeof a, "%lld", (long long)fg.out.deaths);
+		snprintf(a, sizeof a, "%lld", (long long)mg.fit.deaths);
 		summary_row(h, "Deaths, all providers", a);
-		snprintf(a, sizeof a, "%d", fg.out.patterns);
+		snprintf(a, sizeof a, "%d", mg.fit.patterns);
 		summary_row(h, "Covariate patterns", a);
-		snprintf(a, sizeof a, "%d", fg.out.parameters);
+		snprintf(a, sizeof a, "%d", mg.fit.parameters);
 		summary_row(h, "Parameters", a);
-		snprintf(a, sizeof a, "%d", fg.out.iterations);
+		snprintf(a, sizeof a, "%d", mg.fit.iterations);
 		summary_row(h, "Iterations", a);
-		summary_row(h, "Status", status_text(fg.out.status));
+		summary_row(h, "Status", status_text(mg.fit.status));
 		summary_row(h, "Covariates left out (one level in the group, or collinear)",
-			    fg.out.dropped[0] ? fg.out.dropped : "none");
+			    mg.fit.dropped[0] ? mg.fit.dropped : "none");
 		html_close(h);
 	} else {
 		html_elem(h, HTML_P, NULL, "This import holds no fit for this group.");
 	}
-	free(fs);
-	free(hs.pt);
-	free(im.v);
+	mortality_group_free(&mg);
 	page_end(pg);
-	return;
-fail:
-	free(fs);
-	free(hs.pt);
-	free(im.v);
-	if (rc < 0)
-		page_error(pg, &err);
-	else
-		page_not_found(pg);
 }
