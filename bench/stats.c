@@ -4,6 +4,8 @@
  *
  *   bench_stats [WORKDIR=/tmp/cu-bench-stats] [REPEATS=5]
  *
+ * The custodian timed is the one beside this program (same build directory), so a bench built
+ * in build-x times build-x/custodian; failing that, build/custodian of the source tree.
  * 1. Builds the peers' generator (../shared/peers/gen_series.c) and writes the series.
  * 2. Compute: the series are loaded once; stats_xmr runs over all 6,000 of them REPEATS times
  *    and the best time is reported (target: under 50 ms for the 360,000 points).
@@ -34,6 +36,27 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The custodian binary beside this program, else CU_BENCH_HOME/build/custodian, into BUF. */
+static const char *custodian_path(char *buf, size_t n)
+{
+	char self[1024];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (len > 0) {
+		char *slash;
+
+		self[len] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			snprintf(buf, n, "%s/custodian", self);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	snprintf(buf, n, "%s/build/custodian", CU_BENCH_HOME);
+	return buf;
 }
 
 /* Run a shell command REPEATS times; the best wall time in seconds, or -1 when it fails. */
@@ -173,7 +196,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : "/tmp/cu-bench-stats";
 	int repeats = argc > 2 ? atoi(argv[2]) : 5;
 	const char *peers = CU_BENCH_HOME "/../shared/peers";
-	char cmd[2048], series[512], mine[512], rout[512], pyout[512];
+	char cmd[4096], series[512], mine[512], rout[512], pyout[512], bin[1100];
 	double tc, tr, tp;
 
 	stats_init();
@@ -192,9 +215,9 @@ int main(int argc, char **argv)
 	}
 	bench_compute(series, repeats * 4);
 
-	snprintf(cmd, sizeof cmd, "%s/build/custodian stats xmr --in %s --out %s --by "
-		 "provider_id,indicator_id --order month --screen off --trend 6", CU_BENCH_HOME,
-		 series, mine);
+	snprintf(cmd, sizeof cmd, "%s stats xmr --in %s --out %s --by provider_id,indicator_id "
+		 "--order month --screen off --trend 6", custodian_path(bin, sizeof bin), series,
+		 mine);
 	tc = timed(cmd, repeats);
 	snprintf(cmd, sizeof cmd, "Rscript %s/spc.R %s %s 2>/dev/null", peers, series, rout);
 	tr = timed(cmd, repeats);
@@ -202,7 +225,7 @@ int main(int argc, char **argv)
 		 pyout);
 	tp = timed(cmd, repeats);
 	printf("end to end (read CSV, compute, write CSV), best of %d:\n", repeats);
-	printf("  custodian %8.1f ms\n", tc * 1e3);
+	printf("  custodian %8.1f ms   (%s)\n", tc * 1e3, bin);
 	if (tr > 0)
 		printf("  R         %8.1f ms   custodian is %.1f x faster (target >= 20 x)\n",
 		       tr * 1e3, tr / tc);

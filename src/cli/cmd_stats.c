@@ -35,6 +35,7 @@ static const struct {
 	{ "outcome", ARG(outcome) }, { "sigmas", ARG(sigmas) }, { "factors", ARG(factors) },
 	{ "measure", ARG(measure) }, { "od", ARG(od) }, { "weight", ARG(weight) },
 	{ "ref-num", ARG(refnum) }, { "ref-den", ARG(refden) }, { "scale", ARG(scale) },
+	{ "events-per-person", ARG(freq) }, { "stratum", ARG(stratum) },
 };
 #define NARGS (sizeof argmap / sizeof argmap[0])
 
@@ -76,8 +77,9 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 	const struct stats_method *m;
 	struct ingest_table t;
 	struct cli_output out;
-	struct cu_err err;
-	int c, rc;
+	struct cu_err err, scratch; /* SCRATCH: errors of the streamed attempt, never shown */
+	struct stat sb;
+	int c, rc, opened = 0;
 	char outbuf[1 << 16];
 
 	(void)ctx;
@@ -118,16 +120,43 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	cu_err_clear(&err);
+	cu_err_clear(&scratch);
+	/*
+	 * A grouped method over a file, written to a file: run it as the file is read, one group
+	 * at a time, and fall back on the whole table (after emptying the output) when the file
+	 * turns out not to be sorted or anything fails, so errors are those the table reports.
+	 * Standard input cannot be read twice, and what went to a pipe cannot be taken back.
+	 */
+	if (m->grouped && a.by && strcmp(a.in, "-") != 0 && strcmp(a.out, "-") != 0 &&
+	    (stat(a.out, &sb) != 0 || S_ISREG(sb.st_mode)) &&
+	    cli_output_open(&out, a.out, &scratch) == 0) {
+		if (!out.tmp) {
+			cli_output_close(&out, 0, &scratch);
+		} else {
+			setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
+			if (stats_grouped_stream(m->grouped, &a, out.f) == 0)
+				return cli_output_close(&out, 1, &err) ? cli_fail(&err) : 0;
+			if (fflush(out.f) == 0 && ftruncate(fileno(out.f), 0) == 0 &&
+			    fseek(out.f, 0, SEEK_SET) == 0)
+				opened = 1;
+			else
+				cli_output_close(&out, 0, &scratch);
+		}
+	}
 	if ((rc = ingest_table_load(&t, a.in, &err)) != 0) {
+		if (opened)
+			cli_output_close(&out, 0, &err);
 		ingest_table_release(&t);
 		return cli_fail(&err);
 	}
-	if ((rc = cli_output_open(&out, a.out, &err)) != 0) {
+	if (!opened && (rc = cli_output_open(&out, a.out, &err)) != 0) {
 		ingest_table_release(&t);
 		return cli_fail(&err);
 	}
-	setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
-	rc = m->run(&a, &t, out.f, &err);
+	if (!opened)
+		setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
+	rc = m->run ? m->run(&a, &t, out.f, &err) : stats_grouped_run(m->grouped, &a, &t, out.f,
+								       &err);
 	rc = cli_output_close(&out, rc == 0, &err) || rc;
 	ingest_table_release(&t);
 	return rc ? cli_fail(&err) : 0;
@@ -249,21 +278,257 @@ static int cmp_sort(const void *pa, const void *pb)
 static double *numeric_column(const struct ingest_table *t, int col)
 {
 	double *v = xmalloc((t->nrow ? t->nrow : 1) * sizeof *v);
+	struct cu_str last = { NULL, 0 };
 
-	for (size_t r = 0; r < t->nrow; r++)
-		if (cu_num_double(cu_str_of(ingest_table_cell(t, r, (size_t)col)), -1e300, 1e300,
-				  &v[r], NULL) != 0) {
+	for (size_t r = 0; r < t->nrow; r++) {
+		struct cu_str cell = ingest_table_str(t, r, (size_t)col);
+
+		/* Sorted files repeat a key for many rows in a row: parse it once. */
+		if (r && cell.n == last.n && memcmp(cell.p, last.p, cell.n) == 0) {
+			v[r] = v[r - 1];
+			continue;
+		}
+		if (cu_num_double(cell, -1e300, 1e300, &v[r], NULL) != 0) {
 			free(v);
 			return NULL;
 		}
+		last = cell;
+	}
 	return v;
 }
 
-int stats_groups_make(const struct ingest_table *t, const char *by, const char *order,
+/* ---- grouped methods: over the table, or as the file is read ---- */
+
+int stats_grouped_run(const struct stats_grouped *m, const struct stats_args *a,
+		      const struct ingest_table *t, FILE *out, struct cu_err *err)
+{
+	void *state = xcalloc(1, m->size);
+	struct stats_groups g;
+	int rc;
+
+	memset(&g, 0, sizeof g);
+	if ((rc = m->setup(state, a, t, err)) == 0 &&
+	    (rc = stats_groups_make(t, a->by, a->order, &g, err)) == 0) {
+		m->head(state, t, &g, out);
+		for (size_t grp = 0; grp < g.ngroup && !rc; grp++)
+			rc = m->group(state, t, &g, grp, out, err);
+		if (!rc)
+			m->finish(state, out);
+	}
+	m->free(state);
+	free(state);
+	stats_groups_free(&g);
+	return rc;
+}
+
+/*
+ * The state of stats_grouped_stream. T (the scan's table) holds the rows of the group being
+ * read; G has the key and order columns and, when a group is handed over, one group whose rows
+ * are 0 .. n - 1 of T. The sort is checked on each pair of neighbouring rows at the first of
+ * the compared columns (keys, then order) whose text differs: the pair is in order as text, or
+ * as numbers, or both, and which applies is known only once every cell of the column is seen
+ * (at the end).
+ */
+struct stream_col {
+	int col;
+	char *text;    /* the last row's cell (a copy: T may have dropped the row) */
+	size_t n, cap;
+	double num;    /* ... as a number, when ISNUM */
+	unsigned char isnum;
+	unsigned char numeric;           /* every cell so far is a number */
+	unsigned char bad_text, bad_num; /* a pair is out of order as text, as numbers */
+};
+
+struct stream {
+	const struct stats_grouped *m;
+	const struct stats_args *a;
+	FILE *out;
+	void *state;
+	struct stats_groups g;
+	size_t span[2];      /* G's START */
+	size_t *ident, cap;  /* 0, 1, 2, ...: G's ROW */
+	size_t ncmp;         /* compared columns: the keys, then the order column */
+	struct stream_col *cmp;
+	int started;         /* a row has been read */
+	struct cu_err err;   /* the stream's own: never reported, the table reports instead */
+};
+
+#define STREAM_STOP 1 /* fall back on the table */
+
+static int stream_head(void *arg, struct ingest_table *t)
+{
+	struct stream *s = arg;
+
+	s->state = xcalloc(1, s->m->size);
+	if (s->m->setup(s->state, s->a, t, &s->err) ||
+	    stats_groups_cols(t, s->a->by, s->a->order, &s->g, &s->err))
+		return STREAM_STOP;
+	s->ncmp = s->g.nkey + (s->g.order >= 0);
+	s->cmp = xcalloc(s->ncmp + 1, sizeof *s->cmp);
+	for (size_t k = 0; k < s->g.nkey; k++)
+		s->cmp[k].col = s->g.key[k];
+	if (s->g.order >= 0)
+		s->cmp[s->g.nkey].col = s->g.order;
+	s->m->head(s->state, t, &s->g, s->out);
+	return 0;
+}
+
+/* Hand the rows held in T over as one group and drop them. */
+static int stream_flush(struct stream *s, struct ingest_table *t)
+{
+	int rc;
+
+	if (!t->nrow)
+		return 0;
+	if (t->nrow > s->cap) {
+		s->ident = xrealloc(s->ident, t->nrow * sizeof *s->ident);
+		for (size_t i = s->cap; i < t->nrow; i++)
+			s->ident[i] = i;
+		s->cap = t->nrow;
+	}
+	s->span[0] = 0;
+	s->span[1] = t->nrow;
+	s->g.row = s->ident;
+	s->g.start = s->span;
+	s->g.ngroup = 1;
+	s->g.same_keys = 1; /* a key cell that differs in text starts a group (stream_row) */
+	rc = s->m->group(s->state, t, &s->g, 0, s->out, &s->err);
+	s->g.row = NULL;
+	s->g.start = NULL;
+	s->g.ngroup = 0;
+	ingest_table_clear_rows(t);
+	return rc ? STREAM_STOP : 0;
+}
+
+/* Whether cell Q is C's last cell. Cells are short: a loop beats a call to memcmp. */
+static int same_text(const struct stream_col *c, struct cu_str q)
+{
+	if (c->n != q.n)
+		return 0;
+	for (size_t i = 0; i < q.n; i++)
+		if (c->text[i] != q.p[i])
+			return 0;
+	return 1;
+}
+
+/* strcmp(C's last cell, Q) (cells hold no NUL). */
+static int text_cmp(const struct stream_col *c, struct cu_str q)
+{
+	for (size_t i = 0; i < c->n && i < q.n; i++)
+		if (c->text[i] != q.p[i])
+			return (unsigned char)c->text[i] - (unsigned char)q.p[i];
+	return (c->n > q.n) - (c->n < q.n);
+}
+
+/* Cell Q as a number as numeric_column reads it (cu_num_double within +-1e300); plain
+ * counters such as months, the usual order column, without the call. */
+static int cell_num(struct cu_str q, double *v)
+{
+	if (q.n && q.n <= 9) {
+		unsigned x = 0;
+		size_t i = 0;
+
+		for (; i < q.n && (unsigned)(q.p[i] - '0') < 10; i++)
+			x = x * 10 + (unsigned)(q.p[i] - '0');
+		if (i == q.n) {
+			*v = x;
+			return 1;
+		}
+	}
+	return cu_num_double(q, -1e300, 1e300, v, NULL) == 0;
+}
+
+static int stream_row(void *arg, struct ingest_table *t, const struct cu_str *f, long line)
+{
+	struct stream *s = arg;
+	size_t first = s->ncmp;
+
+	(void)line;
+	for (size_t k = 0; k < s->ncmp; k++) {
+		struct stream_col *c = &s->cmp[k];
+		struct cu_str q = f[c->col];
+		double v = 0;
+		int isnum;
+
+		if (s->started && same_text(c, q))
+			continue;
+		isnum = cell_num(q, &v);
+		if (!s->started) {
+			c->numeric = (unsigned char)isnum;
+		} else {
+			if (!isnum)
+				c->numeric = 0;
+			if (first == s->ncmp) {
+				int d = text_cmp(c, q);
+
+				first = k;
+				if (isnum && c->isnum) {
+					if (v == c->num) /* equal as numbers, not as text */
+						return STREAM_STOP;
+					c->bad_num |= c->num > v;
+					c->bad_text |= d > 0;
+				} else if (d > 0) { /* the column compares as text: out of order */
+					return STREAM_STOP;
+				}
+				if (c->bad_text && (c->bad_num || !c->numeric))
+					return STREAM_STOP;
+			}
+		}
+		if (q.n > c->cap) {
+			c->cap = q.n > 2 * c->cap ? q.n : 2 * c->cap;
+			c->text = xrealloc(c->text, c->cap);
+		}
+		for (size_t i = 0; i < q.n; i++)
+			c->text[i] = q.p[i];
+		c->n = q.n;
+		c->isnum = (unsigned char)isnum;
+		c->num = v;
+	}
+	if (!s->started) {
+		s->started = 1;
+		return 0;
+	}
+	if (first == s->ncmp)
+		return s->g.order >= 0 ? STREAM_STOP : 0; /* a repeated order value, or same group */
+	return first < s->g.nkey ? stream_flush(s, t) : 0;
+}
+
+int stats_grouped_stream(const struct stats_grouped *m, const struct stats_args *a, FILE *out)
+{
+	struct stream s;
+	struct ingest_table t;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	s.m = m;
+	s.a = a;
+	s.out = out;
+	s.g.order = -1;
+	cu_err_clear(&s.err);
+	rc = ingest_table_scan(&t, a->in, stream_head, stream_row, &s, &s.err);
+	if (!rc)
+		rc = stream_flush(&s, &t);
+	for (size_t k = 0; k < s.ncmp && !rc; k++)
+		if (s.cmp[k].numeric ? s.cmp[k].bad_num : s.cmp[k].bad_text)
+			rc = STREAM_STOP;
+	if (!rc)
+		m->finish(s.state, out);
+	if (s.state)
+		m->free(s.state);
+	free(s.state);
+	free(s.ident);
+	for (size_t k = 0; k < s.ncmp; k++)
+		free(s.cmp[k].text);
+	free(s.cmp);
+	stats_groups_free(&s.g);
+	ingest_table_release(&t);
+	return rc ? STREAM_STOP : 0;
+}
+
+int stats_groups_cols(const struct ingest_table *t, const char *by, const char *order,
 		      struct stats_groups *g, struct cu_err *err)
 {
-	struct sort_ctx s = { t, g, NULL };
-	int rc = 0, sorted = 1;
+	int rc = 0;
 
 	memset(g, 0, sizeof *g);
 	g->order = -1;
@@ -286,6 +551,17 @@ int stats_groups_make(const struct ingest_table *t, const char *by, const char *
 	}
 	if (order && (g->order = stats_col(t, order, "order", err)) < 0)
 		return CU_EINVAL;
+	return 0;
+}
+
+int stats_groups_make(const struct ingest_table *t, const char *by, const char *order,
+		      struct stats_groups *g, struct cu_err *err)
+{
+	struct sort_ctx s = { t, g, NULL };
+	int rc, sorted = 1;
+
+	if ((rc = stats_groups_cols(t, by, order, g, err)) != 0)
+		return rc;
 	s.numeric = xcalloc(g->nkey + 1, sizeof *s.numeric);
 	for (size_t k = 0; k < g->nkey; k++)
 		s.numeric[k] = numeric_column(t, g->key[k]);

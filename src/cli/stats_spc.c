@@ -2,11 +2,14 @@
  * `custodian stats xmr`: XmR charts over grouped series (src/stats/spc.h); and the attribute
  * charts p, u, pp (Laney p'), up (Laney u'), c and g (src/stats/attr.h).
  */
+#include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/num.h"
 #include "cli/stats_cmd.h"
 #include "stats/attr.h"
 #include "stats/spc.h"
@@ -81,101 +84,168 @@ static int group_fail(const struct ingest_table *t, const struct stats_groups *g
 			     "series %s: %s", stats_group_label(t, g, grp, label, sizeof label), why);
 }
 
-static int run_xmr(const struct stats_args *a, const struct ingest_table *t, FILE *out,
-		   struct cu_err *err)
-{
+/*
+ * The xmr method, one group at a time (struct stats_grouped). The buffers grow to the largest
+ * group seen; each output line is the group's keys (escaped once per group), the order and
+ * value cells as given, the segment's mean and limits (formatted once per segment) and the
+ * point's flags and verdict (formatted once per run for each flag byte).
+ */
+struct xmr_run {
 	struct stats_xmr_opts o;
-	struct stats_groups g;
-	int vcol, rcol = -1, rc;
-	size_t most = 0;
-	double *x = NULL;
-	size_t *br = NULL;
-	unsigned char *fl = NULL;
-	struct stats_xmr_segment *seg = NULL;
-	struct csv_line l = { 0 };
+	int vcol, rcol;
+	size_t cap; /* room in X, BR, FL and SEG */
+	double *x;
+	size_t *br;
+	unsigned char *fl;
+	struct stats_xmr_segment *seg;
+	struct csv_line l, keys; /* the output; the keys of the rows being written, escaped */
+	char tail[256][32];      /* by flag byte: "outside,shift,trend,two_of_three,variation" */
+	unsigned char tail_n[256];
+};
 
-	if (xmr_options(a, &o, err))
+static int xmr_setup(void *state, const struct stats_args *a, const struct ingest_table *t,
+		     struct cu_err *err)
+{
+	struct xmr_run *s = state;
+
+	s->rcol = -1;
+	if (xmr_options(a, &s->o, err))
 		return CU_EINVAL;
-	if ((vcol = stats_col(t, a->value ? a->value : "value", "value", err)) < 0)
+	if ((s->vcol = stats_col(t, a->value ? a->value : "value", "value", err)) < 0)
 		return CU_EINVAL;
-	if (a->rebase && (rcol = stats_col(t, a->rebase, "rebase", err)) < 0)
+	if (a->rebase && (s->rcol = stats_col(t, a->rebase, "rebase", err)) < 0)
 		return CU_EINVAL;
-	if ((rc = stats_groups_make(t, a->by, a->order, &g, err)) != 0)
-		goto done;
-	for (size_t i = 0; i < g.ngroup; i++)
-		if (g.start[i + 1] - g.start[i] > most)
-			most = g.start[i + 1] - g.start[i];
-	x = xmalloc((most + 1) * sizeof *x);
-	br = xmalloc((most + 1) * sizeof *br);
-	fl = xmalloc(most + 1);
-	seg = xmalloc((most + 1) * sizeof *seg);
+	for (unsigned f = 0; f < 256; f++) {
+		int n = snprintf(s->tail[f], sizeof s->tail[f], "%c,%c,%c,%c,%s",
+				 f & rule_bit[0] ? '1' : '0', f & rule_bit[1] ? '1' : '0',
+				 f & rule_bit[2] ? '1' : '0', f & rule_bit[3] ? '1' : '0',
+				 stats_variation_name(stats_xmr_variation(f, s->o.polarity)));
 
-	stats_put_key_names(&l, t, &g);
-	if (g.order >= 0)
-		csv_line_text(&l, t->head[g.order]);
-	csv_line_text(&l, t->head[vcol]);
-	csv_line_raw(&l, "mean,lcl,ucl,outside,shift,trend,two_of_three,variation");
-	csv_line_end(&l, out);
+		assert(n > 0 && (size_t)n < sizeof s->tail[f]);
+		s->tail_n[f] = (unsigned char)n;
+	}
+	return 0;
+}
 
-	for (size_t grp = 0; grp < g.ngroup; grp++) {
-		const size_t *rows = g.row + g.start[grp];
-		size_t n = g.start[grp + 1] - g.start[grp], s = 0;
-		char num[3][32];
+static void xmr_head(void *state, const struct ingest_table *t, const struct stats_groups *g,
+		     FILE *out)
+{
+	struct xmr_run *s = state;
 
-		o.nbreaks = 0;
-		for (size_t i = 0; i < n; i++) {
-			if ((rc = stats_cell_num(t, rows[i], vcol, &x[i], err)) != 0)
-				goto done;
-			if (rcol >= 0) {
-				const char *cell = ingest_table_cell(t, rows[i], (size_t)rcol);
+	stats_put_key_names(&s->l, t, g);
+	if (g->order >= 0)
+		csv_line_text(&s->l, t->head[g->order]);
+	csv_line_text(&s->l, t->head[s->vcol]);
+	csv_line_raw(&s->l, "mean,lcl,ucl,outside,shift,trend,two_of_three,variation");
+	csv_line_next(&s->l, out);
+}
 
-				if (strcmp(cell, "0") != 0 && strcmp(cell, "1") != 0) {
-					rc = cu_err_setloc(err, CU_EINVAL, t->source, t->line[rows[i]],
-							   t->head[rcol], "\"%.32s\": expected 1 where a "
-							   "new segment starts, else 0", cell);
-					goto done;
-				}
-				if (cell[0] == '1' && i > 0)
-					br[o.nbreaks++] = i;
-			}
-		}
-		o.breaks = br;
-		if ((rc = stats_xmr(x, n, &o, seg, most + 1, fl, NULL)) != STATS_OK) {
-			rc = group_fail(t, &g, grp, rc, err);
-			goto done;
-		}
-		for (size_t i = 0; i < n; i++) {
-			size_t r = rows[i];
+/* Whether rows A and B have the same key cells, byte for byte. */
+static int same_keys(const struct ingest_table *t, const struct stats_groups *g, size_t a,
+		     size_t b)
+{
+	for (size_t k = 0; k < g->nkey; k++) {
+		struct cu_str x = ingest_table_str(t, a, (size_t)g->key[k]);
+		struct cu_str y = ingest_table_str(t, b, (size_t)g->key[k]);
 
-			if (i == 0 || i == seg[s].start + seg[s].len) {
-				s += i != 0;
-				snprintf(num[0], sizeof num[0], "%.17g", seg[s].mean);
-				snprintf(num[1], sizeof num[1], "%.17g", seg[s].lcl);
-				snprintf(num[2], sizeof num[2], "%.17g", seg[s].ucl);
-			}
-			stats_put_keys(&l, t, &g, r);
-			if (g.order >= 0)
-				csv_line_text(&l, ingest_table_cell(t, r, (size_t)g.order));
-			csv_line_text(&l, ingest_table_cell(t, r, (size_t)vcol));
-			for (int k = 0; k < 3; k++)
-				csv_line_raw(&l, num[k]);
-			for (int k = 0; k < 4; k++)
-				csv_line_raw(&l, fl[i] & rule_bit[k] ? "1" : "0");
-			csv_line_raw(&l, stats_variation_name(stats_xmr_variation(fl[i],
-										 o.polarity)));
-			csv_line_end(&l, out);
+		if (x.n != y.n || memcmp(x.p, y.p, x.n) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int xmr_group(void *state, const struct ingest_table *t, const struct stats_groups *g,
+		     size_t grp, FILE *out, struct cu_err *err)
+{
+	struct xmr_run *s = state;
+	struct stats_xmr_opts *o = &s->o;
+	const size_t *rows = g->row + g->start[grp];
+	size_t n = g->start[grp + 1] - g->start[grp], seg = 0, key_row = 0;
+	char nums[3 * CU_NUM_FMT_MAX]; /* the segment's "mean,lcl,ucl" */
+	size_t nums_n = 0;
+	int rc;
+
+	if (n + 1 > s->cap) {
+		s->cap = n + 1 > 2 * s->cap ? n + 1 : 2 * s->cap;
+		s->x = xrealloc(s->x, s->cap * sizeof *s->x);
+		s->br = xrealloc(s->br, s->cap * sizeof *s->br);
+		s->fl = xrealloc(s->fl, s->cap);
+		s->seg = xrealloc(s->seg, s->cap * sizeof *s->seg);
+	}
+	o->nbreaks = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = stats_cell_num(t, rows[i], s->vcol, &s->x[i], err)) != 0)
+			return rc;
+		if (s->rcol >= 0) {
+			const char *cell = ingest_table_cell(t, rows[i], (size_t)s->rcol);
+
+			if (strcmp(cell, "0") != 0 && strcmp(cell, "1") != 0)
+				return cu_err_setloc(err, CU_EINVAL, t->source, t->line[rows[i]],
+						     t->head[s->rcol], "\"%.32s\": expected 1 where a "
+						     "new segment starts, else 0", cell);
+			if (cell[0] == '1' && i > 0)
+				s->br[o->nbreaks++] = i;
 		}
 	}
-	rc = 0;
-done:
-	free(x);
-	free(br);
-	free(fl);
-	free(seg);
-	csv_line_free(&l);
-	stats_groups_free(&g);
-	return rc;
+	o->breaks = s->br;
+	if ((rc = stats_xmr(s->x, n, o, s->seg, s->cap, s->fl, NULL)) != STATS_OK)
+		return group_fail(t, g, grp, rc, err);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = rows[i];
+		struct cu_str val;
+
+		if (i == 0 || i == s->seg[seg].start + s->seg[seg].len) {
+			seg += i != 0;
+			nums_n = cu_num_fmt(s->seg[seg].mean, nums);
+			nums[nums_n++] = ',';
+			nums_n += cu_num_fmt(s->seg[seg].lcl, nums + nums_n);
+			nums[nums_n++] = ',';
+			nums_n += cu_num_fmt(s->seg[seg].ucl, nums + nums_n);
+		}
+		/* The keys are escaped again only where a row's differ from the last escaped
+		 * (rows of one group can differ in text, "1" and "1.0", when compared as numbers). */
+		if (i == 0 || (!g->same_keys && !same_keys(t, g, key_row, r))) {
+			s->keys.n = s->keys.cells = 0;
+			stats_put_keys(&s->keys, t, g, r);
+			key_row = r;
+		}
+		if (g->nkey)
+			csv_line_rawn(&s->l, s->keys.p, s->keys.n);
+		if (g->order >= 0) {
+			struct cu_str c = ingest_table_str(t, r, (size_t)g->order);
+
+			csv_line_textn(&s->l, c.p, c.n);
+		}
+		val = ingest_table_str(t, r, (size_t)s->vcol);
+		csv_line_textn(&s->l, val.p, val.n);
+		csv_line_rawn(&s->l, nums, nums_n);
+		csv_line_rawn(&s->l, s->tail[s->fl[i]], s->tail_n[s->fl[i]]);
+		csv_line_next(&s->l, out);
+	}
+	return 0;
 }
+
+static void xmr_finish(void *state, FILE *out)
+{
+	struct xmr_run *s = state;
+
+	csv_line_flush(&s->l, out);
+}
+
+static void xmr_free(void *state)
+{
+	struct xmr_run *s = state;
+
+	free(s->x);
+	free(s->br);
+	free(s->fl);
+	free(s->seg);
+	csv_line_free(&s->l);
+	csv_line_free(&s->keys);
+}
+
+static const struct stats_grouped xmr_grouped = { sizeof(struct xmr_run), xmr_setup, xmr_head,
+						  xmr_group, xmr_finish, xmr_free };
 
 static int attr_fail(const struct ingest_table *t, const struct stats_groups *g, size_t grp,
 		     enum stats_attr_kind kind, struct cu_err *err)
@@ -256,10 +326,10 @@ static int run_attr(const struct stats_args *a, const struct ingest_table *t, FI
 			csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)xcol));
 			if (ncol >= 0)
 				csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)ncol));
-			csv_line_num(&l, v[i]);
-			csv_line_num(&l, res.centre);
-			csv_line_num(&l, lo[i]);
-			csv_line_num(&l, hi[i]);
+			csv_line_shortest(&l, v[i]);
+			csv_line_shortest(&l, res.centre);
+			csv_line_shortest(&l, lo[i]);
+			csv_line_shortest(&l, hi[i]);
 			csv_line_raw(&l, v[i] < lo[i] || v[i] > hi[i] ? "1" : "0");
 			csv_line_end(&l, out);
 		}
@@ -292,15 +362,15 @@ ATTR_METHOD(g, STATS_CHART_G)
 const struct stats_method stats_spc_methods[] = {
 	{ "xmr", "XmR charts (Making Data Count) for each series",
 	  "by order value rebase screen baseline shift trend two-of-three polarity target",
-	  run_xmr },
+	  NULL, &xmr_grouped },
 	{ "p", "p chart: proportions with limits per denominator (--sigmas, default 3)",
-	  "by order num den sigmas", run_p },
-	{ "u", "u chart: rates with limits per denominator", "by order num den sigmas", run_u },
+	  "by order num den sigmas", run_p, NULL },
+	{ "u", "u chart: rates with limits per denominator", "by order num den sigmas", run_u, NULL },
 	{ "pp", "Laney p' chart: p chart widened by the variation between points",
-	  "by order num den sigmas", run_pp },
+	  "by order num den sigmas", run_pp, NULL },
 	{ "up", "Laney u' chart: u chart widened by the variation between points",
-	  "by order num den sigmas", run_up },
-	{ "c", "c chart: counts of events", "by order value sigmas", run_c },
-	{ "g", "g chart: cases between rare events", "by order value sigmas", run_g },
-	{ NULL, NULL, NULL, NULL },
+	  "by order num den sigmas", run_up, NULL },
+	{ "c", "c chart: counts of events", "by order value sigmas", run_c, NULL },
+	{ "g", "g chart: cases between rare events", "by order value sigmas", run_g, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };

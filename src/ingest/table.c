@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "base/mem.h"
@@ -14,6 +15,10 @@
 struct loader {
 	struct ingest_table *t;
 	struct cu_err *err;
+	/* ingest_table_scan only (else NULL): see table.h. */
+	int (*on_head)(void *arg, struct ingest_table *t);
+	int (*on_row)(void *arg, struct ingest_table *t, const struct cu_str *f, long line);
+	void *arg;
 };
 
 static int too_big(struct loader *l, long line)
@@ -26,8 +31,10 @@ static int on_record(void *arg, const struct ingest_record *r)
 {
 	struct loader *l = arg;
 	struct ingest_table *t = l->t;
-	size_t *cells;
+	size_t *cells, bytes = 0;
 	long *line;
+	char *at;
+	bool contiguous = true;
 
 	if (r->bad_field >= 0)
 		return cu_err_setloc(l->err, CU_EINVAL, t->source, r->line, NULL,
@@ -39,39 +46,65 @@ static int on_record(void *arg, const struct ingest_record *r)
 		t->head = xcalloc(r->n, sizeof *t->head);
 		for (size_t i = 0; i < r->n; i++)
 			t->head[i] = xstrndup(r->f[i].p, r->f[i].n);
-		return 0;
+		return l->on_head ? l->on_head(l->arg, t) : 0;
 	}
 	if (r->n != t->ncol)
 		return cu_err_setloc(l->err, CU_EINVAL, t->source, r->line, NULL,
 				     "%zu fields, expected %zu as in the header", r->n, t->ncol);
+	if (l->on_row) {
+		int rc = l->on_row(l->arg, t, r->f, r->line);
+
+		if (rc)
+			return rc;
+	}
 	if (!(cells = cu_arena_push(&t->cell_a, r->n * sizeof *cells)) ||
 	    !(line = cu_arena_push(&t->line_a, sizeof *line)))
 		return too_big(l, r->line);
 	for (size_t i = 0; i < r->n; i++) {
-		char *at = cu_arena_push(&t->text_a, r->f[i].n + 1);
-
-		if (!at)
-			return too_big(l, r->line);
+		bytes += r->f[i].n + 1;
+		contiguous &= i == 0 || r->f[i].p == r->f[i - 1].p + r->f[i - 1].n + 1;
+	}
+	if (!(at = cu_arena_push(&t->text_a, bytes)))
+		return too_big(l, r->line);
+	/* Fields that lie one separator apart in the reader's buffer (no quotes, no spaces
+	 * trimmed: the usual row) are copied with one call, the separators becoming NULs. */
+	if (contiguous && r->n)
+		memcpy(at, r->f[0].p, bytes - 1);
+	for (size_t i = 0; i < r->n; i++) {
 		cells[i] = (size_t)(at - t->text_a.p);
-		memcpy(at, r->f[i].p, r->f[i].n);
-		at[r->f[i].n] = '\0';
+		if (!contiguous)
+			memcpy(at, r->f[i].p, r->f[i].n);
+		at += r->f[i].n;
+		*at++ = '\0';
 	}
 	*line = r->line;
 	t->nrow++;
 	return 0;
 }
 
-int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *err)
+/* Point T's views at its storage. */
+static void table_views(struct ingest_table *t)
 {
-	struct ingest_csv_opts o = { 0 };
-	struct loader l = { t, err };
+	t->text = t->text_a.p;
+	t->cells = (const size_t *)(void *)t->cell_a.p;
+	t->line = (const long *)(void *)t->line_a.p;
+}
+
+/*
+ * Open PATH into T (header and rows to come) and reserve its storage. With SMALL, the rows are
+ * kept a few at a time (ingest_table_scan), so the storage asks for ordinary pages: a huge
+ * page is 2 MiB of memory to clear on first touch, more than a group of rows needs.
+ */
+static int table_open(struct ingest_table *t, const char *path, int small, FILE **out,
+		      struct cu_err *err)
+{
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	struct stat sb;
 	size_t bytes = (size_t)CU_MAX_IMPORT_BYTES;
-	int rc;
 
 	memset(t, 0, sizeof *t);
 	t->source = xstrdup(path);
+	*out = NULL;
 	if (!f)
 		return cu_err_setloc(err, CU_EIO, path, 0, NULL, "cannot open the file");
 	/*
@@ -89,17 +122,67 @@ int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *e
 		return cu_err_setloc(err, CU_ENOMEM, path, 0, NULL,
 				     "cannot reserve memory for a file of %zu bytes", bytes);
 	}
-	t->text = t->text_a.p;
-	t->cells = (const size_t *)(void *)t->cell_a.p;
-	t->line = (const long *)(void *)t->line_a.p;
-	o.source = t->source;
-	rc = ingest_csv_read(f, &o, on_record, &l, NULL, err);
+	if (small) {
+		/* Advice only, as cu_arena_init's: where it fails, huge pages cost time, not
+		 * correctness. */
+		(void)madvise(t->text_a.p, t->text_a.max, MADV_NOHUGEPAGE);
+		(void)madvise(t->cell_a.p, t->cell_a.max, MADV_NOHUGEPAGE);
+		(void)madvise(t->line_a.p, t->line_a.max, MADV_NOHUGEPAGE);
+	}
+	table_views(t);
+	*out = f;
+	return 0;
+}
+
+/* Read F (opened by table_open) through the loader L. */
+static int table_read(struct loader *l, FILE *f, const char *path)
+{
+	struct ingest_csv_opts o = { 0 };
+	int rc;
+
+	o.source = l->t->source;
+	o.no_hash = 1; /* nothing here needs the file's digest: it would cost a third of the read */
+	rc = ingest_csv_read(f, &o, on_record, l, NULL, l->err);
 	if (f != stdin)
 		fclose(f);
-	if (!rc && !t->head)
-		rc = cu_err_setloc(err, CU_EINVAL, path, 0, NULL,
+	if (!rc && !l->t->head)
+		rc = cu_err_setloc(l->err, CU_EINVAL, path, 0, NULL,
 				   "the file is empty: expected a header line naming the columns");
 	return rc;
+}
+
+int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *err)
+{
+	struct loader l = { t, err, NULL, NULL, NULL };
+	FILE *f;
+	int rc;
+
+	if ((rc = table_open(t, path, 0, &f, err)) != 0)
+		return rc;
+	return table_read(&l, f, path);
+}
+
+int ingest_table_scan(struct ingest_table *t, const char *path,
+		      int (*on_head)(void *arg, struct ingest_table *t),
+		      int (*on_row)(void *arg, struct ingest_table *t, const struct cu_str *f,
+				    long line),
+		      void *arg, struct cu_err *err)
+{
+	struct loader l = { t, err, on_head, on_row, arg };
+	FILE *f;
+	int rc;
+
+	if ((rc = table_open(t, path, 1, &f, err)) != 0)
+		return rc;
+	return table_read(&l, f, path);
+}
+
+void ingest_table_clear_rows(struct ingest_table *t)
+{
+	t->text_a.len = 0;
+	t->cell_a.len = 0;
+	t->line_a.len = 0;
+	t->nrow = 0;
 }
 
 void ingest_table_release(struct ingest_table *t)
@@ -140,10 +223,20 @@ const char *ingest_table_cell(const struct ingest_table *t, size_t r, size_t c)
 	return t->text + t->cells[r * t->ncol + c];
 }
 
+struct cu_str ingest_table_str(const struct ingest_table *t, size_t r, size_t c)
+{
+	size_t i = r * t->ncol + c, end;
+
+	/* Cells are stored back to back in order, each with its NUL: the next one starts after
+	 * it, and the last cell of the last row ends where the text does. */
+	end = i + 1 < t->nrow * t->ncol ? t->cells[i + 1] : t->text_a.len;
+	return (struct cu_str){ t->text + t->cells[i], end - t->cells[i] - 1 };
+}
+
 int ingest_table_num(const struct ingest_table *t, size_t r, size_t c, double *out,
 		     struct cu_err *err)
 {
-	struct cu_str cell = cu_str_of(ingest_table_cell(t, r, c));
+	struct cu_str cell = ingest_table_str(t, r, c);
 	char q[CU_MAX_SHOWN_VALUE * 4 + 8];
 
 	/* The message is only built when the cell is bad. */
@@ -176,21 +269,53 @@ static bool plain_number(const char *s)
 	return digits && !*s;
 }
 
-static void line_room(struct csv_line *l, size_t more)
+static void line_grow(struct csv_line *l, size_t more)
 {
-	if (l->n + more <= l->cap)
-		return;
 	l->cap = l->n + more > 2 * l->cap ? l->n + more : 2 * l->cap;
 	if (l->cap < 256)
 		l->cap = 256;
 	l->p = xrealloc(l->p, l->cap);
 }
 
-static void line_sep(struct csv_line *l, size_t more)
+/* Room for MORE bytes. The check is inline; growing, rare, is not. */
+static inline void line_room(struct csv_line *l, size_t more)
+{
+	if (l->n + more > l->cap)
+		line_grow(l, more);
+}
+
+static inline void line_sep(struct csv_line *l, size_t more)
 {
 	line_room(l, more + 1);
 	if (l->cells++)
 		l->p[l->n++] = ',';
+}
+
+void csv_line_textn(struct csv_line *l, const char *s, size_t n)
+{
+	char *w;
+
+	/* One pass for the usual cell: copy while looking for what needs quoting, and start
+	 * over with csv_line_text only when something does. */
+	if (n == 0 || *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	    *s == '\r') {
+		csv_line_text(l, s);
+		return;
+	}
+	line_sep(l, n);
+	w = l->p + l->n;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+			/* Take back the separator (if any): csv_line_text adds it again. */
+			l->n -= --l->cells != 0;
+			csv_line_text(l, s);
+			return;
+		}
+		w[i] = c;
+	}
+	l->n += n;
 }
 
 void csv_line_text(struct csv_line *l, const char *s)
@@ -227,11 +352,14 @@ void csv_line_text(struct csv_line *l, const char *s)
 
 void csv_line_raw(struct csv_line *l, const char *s)
 {
-	size_t len = strlen(s);
+	csv_line_rawn(l, s, strlen(s));
+}
 
-	line_sep(l, len);
-	memcpy(l->p + l->n, s, len);
-	l->n += len;
+void csv_line_rawn(struct csv_line *l, const char *s, size_t n)
+{
+	line_sep(l, n);
+	memcpy(l->p + l->n, s, n);
+	l->n += n;
 }
 
 void csv_line_num(struct csv_line *l, double v)
@@ -239,6 +367,13 @@ void csv_line_num(struct csv_line *l, double v)
 	line_sep(l, 32);
 	if (!isnan(v))
 		l->n += (size_t)snprintf(l->p + l->n, 32, "%.17g", v);
+}
+
+void csv_line_shortest(struct csv_line *l, double v)
+{
+	line_sep(l, CU_NUM_FMT_MAX);
+	if (!isnan(v))
+		l->n += cu_num_fmt(v, l->p + l->n);
 }
 
 void csv_line_int(struct csv_line *l, long long v)
@@ -252,6 +387,27 @@ void csv_line_end(struct csv_line *l, FILE *f)
 	line_room(l, 1);
 	l->p[l->n++] = '\n';
 	fwrite(l->p, 1, l->n, f);
+	l->n = 0;
+	l->cells = 0;
+}
+
+/* Lines kept by csv_line_next before they are written: enough to make stdio's per-call cost
+ * vanish, small enough to stay in cache. */
+#define CSV_LINE_KEEP (64 * 1024)
+
+void csv_line_next(struct csv_line *l, FILE *f)
+{
+	line_room(l, 1);
+	l->p[l->n++] = '\n';
+	l->cells = 0;
+	if (l->n >= CSV_LINE_KEEP)
+		csv_line_flush(l, f);
+}
+
+void csv_line_flush(struct csv_line *l, FILE *f)
+{
+	if (l->n)
+		fwrite(l->p, 1, l->n, f);
 	l->n = 0;
 	l->cells = 0;
 }

@@ -2,7 +2,8 @@
  * A whole CSV file in memory as a table of text cells, for analysis commands (`custodian
  * stats`) that need every row at once (grouping, sorting). It reads through the same streaming
  * reader as imports, with the same limits and located errors; a row with the wrong number of
- * fields or invalid text is an error naming its line.
+ * fields or invalid text is an error naming its line. ingest_table_scan reads the same way but
+ * lets the caller keep only some rows at a time (a sorted file, one group after another).
  */
 #ifndef CU_INGEST_TABLE_H
 #define CU_INGEST_TABLE_H
@@ -31,11 +32,30 @@ struct ingest_table {
  * with ERR located. Free with ingest_table_release (also after a failure).
  */
 int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *err);
+/*
+ * Read the CSV at PATH ("-" for standard input) into T as ingest_table_load does, with the same
+ * checks and errors, but hand the rows over as they come: ON_HEAD(ARG, T) once the header is in T
+ * (no rows yet), then for each row ON_ROW(ARG, T, F, LINE) with its T->ncol fields F (valid
+ * during the call only) and the line it starts on, before the row is added to T. ON_ROW may
+ * call ingest_table_clear_rows(T) to drop the rows kept so far, so memory stays that of the
+ * rows kept, not the file's. A non-zero return from a callback stops the reading and is
+ * returned; else 0 at the end, or a negative cu_errcode with ERR located. Free with
+ * ingest_table_release (also after a failure).
+ */
+int ingest_table_scan(struct ingest_table *t, const char *path,
+		      int (*on_head)(void *arg, struct ingest_table *t),
+		      int (*on_row)(void *arg, struct ingest_table *t, const struct cu_str *f,
+				    long line),
+		      void *arg, struct cu_err *err);
+/* Drop T's rows (the header stays); their storage is reused by the rows added next. */
+void ingest_table_clear_rows(struct ingest_table *t);
 void ingest_table_release(struct ingest_table *t);
 /* The index of column NAME, or -1 with ERR set to `no column "NAME" in FILE: it has ...`. */
 int ingest_table_col(const struct ingest_table *t, const char *name, struct cu_err *err);
 /* Cell (R, C). */
 const char *ingest_table_cell(const struct ingest_table *t, size_t r, size_t c);
+/* Cell (R, C) with its length (no strlen: the next cell's offset gives it). */
+struct cu_str ingest_table_str(const struct ingest_table *t, size_t r, size_t c);
 /*
  * Cell (R, C) as a finite number into *OUT; an error located at the row's line and the column
  * (`bad number "x": expected a decimal number`). Returns 0 or CU_EINVAL.
@@ -46,7 +66,8 @@ int ingest_table_num(const struct ingest_table *t, size_t r, size_t c, double *o
 /*
  * One output CSV line, built in memory and written with one call (per-cell stdio calls cost
  * more than the arithmetic on large outputs). Cells are separated by commas automatically.
- * Start from a zeroed struct; free with csv_line_free.
+ * Start from a zeroed struct; free with csv_line_free. Lines ended with csv_line_next are kept
+ * and written some 64 KiB at a time (one stdio call per many lines), until csv_line_flush.
  */
 struct csv_line {
 	char *p;
@@ -60,13 +81,29 @@ struct csv_line {
  * spreadsheet reads as that number).
  */
 void csv_line_text(struct csv_line *l, const char *s);
+/* The same for the N bytes of S, which are followed by a NUL (a table cell: ingest_table_str),
+ * faster for the usual cell that needs neither quotes nor a guard. */
+void csv_line_textn(struct csv_line *l, const char *s, size_t n);
 /* A number with 17 significant digits (it reads back exactly); NaN is an empty cell. */
 void csv_line_num(struct csv_line *l, double v);
+/* A number as the shortest decimal that reads back exactly (cu_num_fmt: "0.1" where
+ * csv_line_num writes "0.10000000000000001"); NaN is an empty cell. */
+void csv_line_shortest(struct csv_line *l, double v);
 void csv_line_int(struct csv_line *l, long long v);
 /* Text known to need no quoting or guard (a preformatted number, a fixed word). */
 void csv_line_raw(struct csv_line *l, const char *s);
-/* End the line: write it and a newline to F, and start the next. */
+/*
+ * N bytes of S as they are, after a separator: text already escaped, which may itself be
+ * several cells joined by commas (e.g. a row's keys, formatted once for many rows).
+ */
+void csv_line_rawn(struct csv_line *l, const char *s, size_t n);
+/* End the line: write it (and any lines kept by csv_line_next) and a newline to F, and start
+ * the next. */
 void csv_line_end(struct csv_line *l, FILE *f);
+/* End the line and start the next, keeping it until some 64 KiB are ready, then write to F. */
+void csv_line_next(struct csv_line *l, FILE *f);
+/* Write to F the lines csv_line_next kept. */
+void csv_line_flush(struct csv_line *l, FILE *f);
 void csv_line_free(struct csv_line *l);
 
 #endif

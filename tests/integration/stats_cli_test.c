@@ -20,6 +20,8 @@
 static char dir[] = "/tmp/cu-stats-XXXXXX";
 static char errbuf[8192]; /* standard error of the last run */
 
+static void fails_with(const char *const *argv, const char *out, const char *needle);
+
 /* Run the binary with ARGV (NULL-ended, without the program name); return its exit status and
  * keep its standard error in errbuf. */
 static int run(const char *const *argv)
@@ -120,6 +122,132 @@ static void xmr_agrees_with_the_r_peer(void)
 	CHECK_INT(counts[3], 6);
 	refcsv_free(&peer);
 	refcsv_free(&mine);
+}
+
+/* The whole of file PATH into a new buffer (NUL-terminated), or NULL. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	long n;
+
+	if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (p = malloc((size_t)n + 1)) && fread(p, 1, (size_t)n, f) == (size_t)n)
+		p[n] = '\0';
+	else if (p)
+		free(p), p = NULL;
+	if (f)
+		fclose(f);
+	return p;
+}
+
+/*
+ * A file already sorted by its keys and order is charted as it is read, group by group; any
+ * other is sorted in memory first. Both must write the same bytes: 30 series (provider 1-15
+ * as numbers, indicator a/b) of 24 months, written sorted (read group by group), with the
+ * providers in text order 1, 10, 11, ..., 2 (not sorted as numbers, so sorted in memory), and
+ * shuffled; and written to standard output (always sorted in memory) the same again.
+ */
+static void xmr_sorted_and_unsorted_input_agree(void)
+{
+	static const char *const name[3] = { "sorted.csv", "textorder.csv", "shuffled.csv" };
+	static const int textorder[15] = { 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9 };
+	char *first = NULL, *stdout_text = malloc(1 << 20);
+	int perm[720];
+
+	for (int i = 0; i < 720; i++)
+		perm[i] = i;
+	for (int i = 719; i > 0; i--) { /* a fixed shuffle (LCG) */
+		int j = (int)((unsigned)(i * 2654435761u) % (unsigned)(i + 1)), x = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	for (int v = 0; v < 3; v++) {
+		const char *in = tmp(name[v]), *out = tmp("agree_out.csv");
+		const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by",
+				       "provider,indicator", "--order", "month", NULL };
+		FILE *f = fopen(in, "w");
+		char *got;
+
+		if (!f) {
+			CHECK(!"can write the input");
+			continue;
+		}
+		fputs("provider,indicator,month,value\n", f);
+		for (int k = 0; k < 720; k++) {
+			int i = v == 2 ? perm[k] : k, p = i / 48, ind = i / 24 % 2, m = i % 24 + 1;
+			int prov = v == 1 ? textorder[p] : p + 1;
+
+			/* Deterministic values with some special causes (a step at month 18). */
+			fprintf(f, "%d,%c,%d,%.2f\n", prov, "ab"[ind], m,
+				50 + prov + 3 * ind + ((m * 7 + prov * 3) % 11) * 0.37 + (m > 18) * 6);
+		}
+		fclose(f);
+		CHECK_INT(run(argv), 0);
+		if (!(got = slurp(out))) {
+			CHECK(!"the output reads back");
+			continue;
+		}
+		if (!first) {
+			first = got;
+			CHECK(strncmp(first, "provider,indicator,month,value,mean,lcl,ucl,outside,"
+				      "shift,trend,two_of_three,variation\n1,a,1,", 93) == 0);
+			continue;
+		}
+		CHECK_STR(got, first);
+		free(got);
+	}
+	if (first && stdout_text) {
+		const char *argv[] = { CU_BINARY, "stats", "xmr", "--in", tmp("sorted.csv"), "--out",
+				       "-", "--by", "provider,indicator", "--order", "month", NULL };
+
+		CHECK_INT(test_exec(argv, NULL, stdout_text, 1 << 20, errbuf, sizeof errbuf), 0);
+		CHECK_STR(stdout_text, first);
+	}
+	free(first);
+	free(stdout_text);
+}
+
+/*
+ * Whether a sorted file is read group by group or sorted in memory, the error reported is the
+ * one the whole table reports first: a row with the wrong number of fields anywhere before a
+ * bad value in the first series, and a repeated month anywhere before a series too short.
+ */
+static void xmr_errors_are_reported_in_the_same_order(void)
+{
+	const char *in = tmp("order_err.csv"), *out = tmp("order_keep.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "org", "--order",
+			       "month", NULL };
+
+	write_file(in, "org,month,value\nA,1,5\nA,2,x\nB,1,7\nB,2,8\nC,1,1\nC,2,2,3\n");
+	fails_with(argv, out, "order_err.csv:7: 4 fields, expected 3 as in the header");
+	write_file(in, "org,month,value\nA,1,5\nB,1,7\nB,2,8\nC,1,1\nC,1,2\n");
+	fails_with(argv, out, "order_err.csv:6: column \"month\": \"1\" appears twice in one "
+		   "series (lines 5 and 6)");
+	/* Equal as numbers, not as text: one series ("1" and "1.0"), sorted in memory. */
+	write_file(in, "org,month,value\n1,1,5\n1.0,2,6\n1,3,7\n");
+	CHECK_INT(run(argv), 0);
+}
+
+/*
+ * Means and limits are written as the shortest decimal that reads back as the same double:
+ * values 0.1 and 0.3 have the mean 0.2 (the double nearest 0.2, which %.17g would write as
+ * 0.20000000000000001).
+ */
+static void xmr_writes_shortest_numbers(void)
+{
+	const char *in = tmp("short.csv"), *out = tmp("short_out.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, NULL };
+	struct refcsv t;
+
+	write_file(in, "value\n0.1\n0.3\n");
+	CHECK_INT(run(argv), 0);
+	if (refcsv_load(&t, out))
+		return;
+	CHECK_STR(refcsv_get(&t, 0, "mean"), "0.2");
+	CHECK(refcsv_num(&t, 0, "mean") == (0.1 + 0.3) / 2);
+	refcsv_free(&t);
 }
 
 /*
@@ -337,6 +465,85 @@ static void standardisation_through_the_command_line(void)
 	refcsv_free(&own);
 }
 
+/* |a - b| <= 1e-9 |b|: truly relative (test_near is absolute below 1). */
+#define CHECK_REL(a, b) \
+	do { double a_ = (a), b_ = (b); \
+	     if (!(fabs(a_ - b_) <= 1e-9 * fabs(b_))) \
+		test_fail(__FILE__, __LINE__, "%s == %.15g, expected %.15g (rel tol 1e-9)", #a, \
+			  a_, b_); \
+	} while (0)
+
+/*
+ * Non-independent events through the command line: test_DSR_nonind.csv (persons by events each,
+ * frequencies 1-3, 1-4 for the big area; NA persons written as 0, the package's na.zero) gives
+ * test_DSR_results.csv rows 9-11 per 100,000 at 95% and 99.8% (printed to 8 decimals, met to
+ * 1e-9 relative), with the events total; the tiny area's 9 events are refused where the table
+ * prints NA.
+ */
+static void dsr_non_independent_events_match_published_rows(void)
+{
+	const char *in = tmp("nonind.csv"), *out = tmp("nonind_out.csv");
+	static const char *const lv[2] = { "95", "99.8" };
+	static const char *const lo[2] = { "lower95_0cl", "lower99_8cl" };
+	static const char *const up[2] = { "upper95_0cl", "upper99_8cl" };
+	struct refcsv src, res, t;
+	int checked = 0;
+	FILE *f;
+
+	if (!load_ok(&src, "reference/pheindicatormethods/test_DSR_nonind.csv") ||
+	    !load_ok(&res, "reference/pheindicatormethods/test_DSR_results.csv"))
+		return;
+	for (int tiny = 0; tiny < 2; tiny++) {
+		if (!(f = fopen(in, "w")))
+			break;
+		fputs("area,ageband,pop,freq,persons,esp2013\n", f);
+		for (size_t r = 0; r < src.nrow; r++) {
+			const char *area = refcsv_get(&src, r, "area");
+			const char *p = refcsv_get(&src, r, "persons");
+
+			if ((strcmp(area, "testdata_nonind_tiny") == 0) != tiny)
+				continue;
+			fprintf(f, "%s,%s,%s,%s,%s,%s\n", area, refcsv_get(&src, r, "ageband"),
+				refcsv_get(&src, r, "pop"), refcsv_get(&src, r, "freq"),
+				strcmp(p, "NA") == 0 ? "0" : p, refcsv_get(&src, r, "esp2013"));
+		}
+		fclose(f);
+		for (int k = 0; k < 2; k++) {
+			const char *argv[] = { "stats", "dsr", "--in", in, "--out", out, "--by", "area",
+					       "--num", "persons", "--den", "pop", "--weight", "esp2013",
+					       "--events-per-person", "freq", "--stratum", "ageband",
+					       "--level", lv[k], NULL };
+
+			if (tiny) {
+				fails_with(argv, out, "nonind.csv:2: group area=testdata_nonind_tiny, "
+					   "starting at line 2: a DSR needs");
+				continue;
+			}
+			CHECK_INT(run(argv), 0);
+			if (refcsv_load(&t, out))
+				continue;
+			CHECK_INT(t.nrow, 3);
+			for (size_t r = 0; r < t.nrow; r++)
+				for (size_t q = 0; q < res.nrow; q++) {
+					const char *area = refcsv_get(&t, r, "area");
+
+					if (strcmp(area, refcsv_get(&res, q, "area")) != 0)
+						continue;
+					CHECK_NEAR(refcsv_num(&t, r, "events"),
+						   refcsv_num(&res, q, "total_count"), 0);
+					CHECK_REL(refcsv_num(&t, r, "value"), refcsv_num(&res, q, "value"));
+					CHECK_REL(refcsv_num(&t, r, "lower"), refcsv_num(&res, q, lo[k]));
+					CHECK_REL(refcsv_num(&t, r, "upper"), refcsv_num(&res, q, up[k]));
+					checked++;
+				}
+			refcsv_free(&t);
+		}
+	}
+	CHECK_INT(checked, 6);
+	refcsv_free(&src);
+	refcsv_free(&res);
+}
+
 /* Runs ARGV expecting failure; the message must contain NEEDLE; OUT must be unchanged. */
 static void fails_with(const char *const *argv, const char *out, const char *needle)
 {
@@ -450,6 +657,77 @@ static void bad_input_is_located_and_loses_nothing(void)
 	CHECK(system(cmd) != 0);
 }
 
+/*
+ * Bad non-independent input, located: test_DSR_nonind_err1.csv (the big area's first row, age
+ * 00-04 with one event each, says a population of 1 where the same stratum's other rows say
+ * 636) and _err2.csv (a standard weight of 1 where they say 5000) are refused at the first
+ * disagreeing row, naming the stratum's first line; a frequency of 1.5, a missing --stratum
+ * and an unknown column are refused too.
+ */
+static void dsr_non_independent_bad_input_is_located(void)
+{
+	static const char *const files[2] = { "test_DSR_nonind_err1.csv", "test_DSR_nonind_err2.csv" };
+	static const char *const col[2] = { "pop", "esp2013" };
+	static const char *const value[2] = { "636", "5000" };
+	const char *in = tmp("nonind_bad.csv"), *out = tmp("nonind_keep.csv");
+	const char *argv[] = { "stats", "dsr", "--in", in, "--out", out, "--by", "area", "--num",
+			       "persons", "--den", "pop", "--weight", "esp2013", "--events-per-person",
+			       "freq", "--stratum", "ageband", NULL };
+	char rel[128], needle[256];
+
+	for (int e = 0; e < 2; e++) {
+		struct refcsv src;
+		long line = 1, first = 0, second = 0;
+		FILE *f;
+
+		snprintf(rel, sizeof rel, "reference/pheindicatormethods/%s", files[e]);
+		if (!load_ok(&src, rel))
+			continue;
+		if (!(f = fopen(in, "w"))) {
+			refcsv_free(&src);
+			continue;
+		}
+		fputs("area,ageband,pop,freq,persons,esp2013\n", f);
+		for (size_t r = 0; r < src.nrow; r++) {
+			const char *p = refcsv_get(&src, r, "persons");
+			int big00 = !strcmp(refcsv_get(&src, r, "area"), "testdata_nonind_big") &&
+				    !strcmp(refcsv_get(&src, r, "ageband"), "00-04");
+
+			fprintf(f, "%s,%s,%s,%s,%s,%s\n", refcsv_get(&src, r, "area"),
+				refcsv_get(&src, r, "ageband"), refcsv_get(&src, r, "pop"),
+				refcsv_get(&src, r, "freq"), strcmp(p, "NA") == 0 ? "0" : p,
+				refcsv_get(&src, r, "esp2013"));
+			line++;
+			if (big00 && !first)
+				first = line;
+			else if (big00 && !second)
+				second = line;
+		}
+		fclose(f);
+		refcsv_free(&src);
+		snprintf(needle, sizeof needle, "nonind_bad.csv:%ld: column \"%s\": \"%s\" differs "
+			 "from \"1\" on line %ld, the same stratum \"00-04\"", second, col[e],
+			 value[e], first);
+		fails_with(argv, out, needle);
+	}
+	write_file(in, "area,ageband,pop,freq,persons,esp2013\nA,0,100,1,5,10\nA,0,100,1.5,6,10\n");
+	fails_with(argv, out, "nonind_bad.csv:3: column \"freq\": \"1.5\": expected a whole number "
+		   "of events per person, 1 or more");
+	write_file(in, "area,ageband,pop,freq,persons,esp2013\nA,0,100,1,5,10\nA,0,100,0,6,10\n");
+	fails_with(argv, out, "nonind_bad.csv:3: column \"freq\": \"0\": expected a whole number");
+	const char *no_stratum[] = { "stats", "dsr", "--in", in, "--out", out, "--num", "persons",
+				     "--den", "pop", "--weight", "esp2013", "--events-per-person",
+				     "freq", NULL };
+	fails_with(no_stratum, out, "--events-per-person and --stratum go together");
+	const char *bad_col[] = { "stats", "dsr", "--in", in, "--out", out, "--num", "persons",
+				  "--den", "pop", "--weight", "esp2013", "--events-per-person", "fq",
+				  "--stratum", "ageband", NULL };
+	fails_with(bad_col, out, "no column \"fq\": the header has area, ageband, pop, freq, "
+		   "persons, esp2013 (named by --events-per-person)");
+	const char *isr[] = { "stats", "isr", "--in", in, "--out", out, "--stratum", "ageband", NULL };
+	fails_with(isr, out, "--stratum does not apply");
+}
+
 /* The result file gets the usual permissions (not the private ones of a temporary file). */
 static void output_has_usual_permissions(void)
 {
@@ -474,11 +752,16 @@ int main(void)
 		return 2;
 	RUN(xmr_agrees_with_the_r_peer);
 	RUN(xmr_sorts_and_reports_verdicts);
+	RUN(xmr_sorted_and_unsorted_input_agree);
+	RUN(xmr_errors_are_reported_in_the_same_order);
+	RUN(xmr_writes_shortest_numbers);
 	RUN(intervals_match_reference_rows);
 	RUN(attribute_charts_through_the_command_line);
 	RUN(cusum_and_logit_through_the_command_line);
 	RUN(funnel_through_the_command_line);
 	RUN(standardisation_through_the_command_line);
+	RUN(dsr_non_independent_events_match_published_rows);
+	RUN(dsr_non_independent_bad_input_is_located);
 	RUN(bad_input_is_located_and_loses_nothing);
 	RUN(output_has_usual_permissions);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
