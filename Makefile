@@ -36,7 +36,8 @@ run: build
 	@./build/custodian -d $(DB) demo-load
 	@./build/custodian -d $(DB) serve --port $(PORT)
 
-test: deps-browser build-asan check-tree
+# The release build too: `make run` builds it, and -O2 finds warnings the sanitizer build does not.
+test: deps-browser build build-asan check-tree
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan -j $(JOBS) --output-on-failure 2>&1 | tee build-asan/ctest.log; \
 	  status=$${PIPESTATUS[0]}; \
