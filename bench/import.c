@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int rc;
 
+	store_init(); /* as custodian's main does, before SQLite starts */
 	stats_init();
 	if (rows <= 0) {
 		fprintf(stderr, "usage: bench_import [ROWS] [WORKDIR]\n");

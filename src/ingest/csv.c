@@ -351,6 +351,106 @@ static long parse_record(struct parser *ps, const char *p, const char *end, int 
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* Blocks the hashing thread may have queued. */
+#define HASH_SLOTS 4
+
+/*
+ * A second thread that hashes what the ordered reader reads: each block read is copied into
+ * one of HASH_SLOTS slots and hashed there, in order, while the caller goes on parsing. The
+ * digest is the one hashing inline gives; the reader waits only when every slot is full.
+ */
+struct hasher {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *slot[HASH_SLOTS];
+	size_t len[HASH_SLOTS];
+	unsigned long head, tail; /* blocks queued and blocks hashed so far */
+	int done;                 /* no more blocks will come */
+	crypto_hash_sha256_state *h;
+};
+
+static void *hasher_run(void *arg)
+{
+	struct hasher *hs = arg;
+
+	for (;;) {
+		unsigned long i;
+
+		pthread_mutex_lock(&hs->mu);
+		while (hs->tail == hs->head && !hs->done)
+			pthread_cond_wait(&hs->cv, &hs->mu);
+		if (hs->tail == hs->head) {
+			pthread_mutex_unlock(&hs->mu);
+			return NULL;
+		}
+		i = hs->tail % HASH_SLOTS;
+		pthread_mutex_unlock(&hs->mu);
+		crypto_hash_sha256_update(hs->h, (unsigned char *)hs->slot[i], hs->len[i]);
+		pthread_mutex_lock(&hs->mu);
+		hs->tail++;
+		pthread_cond_broadcast(&hs->cv);
+		pthread_mutex_unlock(&hs->mu);
+	}
+}
+
+/* Start hashing into H on a thread; -1 when no thread could be started (hash inline). */
+static int hasher_start(struct hasher *hs, crypto_hash_sha256_state *h)
+{
+	memset(hs, 0, sizeof *hs);
+	hs->h = h;
+	for (int i = 0; i < HASH_SLOTS; i++)
+		hs->slot[i] = xmalloc(BLOCK);
+	pthread_mutex_init(&hs->mu, NULL);
+	pthread_cond_init(&hs->cv, NULL);
+	if (pthread_create(&hs->tid, NULL, hasher_run, hs) != 0) {
+		pthread_mutex_destroy(&hs->mu);
+		pthread_cond_destroy(&hs->cv);
+		for (int i = 0; i < HASH_SLOTS; i++)
+			free(hs->slot[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Queue a copy of the N bytes at P, a block at a time, waiting for free slots. */
+static void hasher_put(struct hasher *hs, const char *p, size_t n)
+{
+	while (n) {
+		size_t k = n < BLOCK ? n : BLOCK;
+		unsigned long i;
+
+		pthread_mutex_lock(&hs->mu);
+		while (hs->head - hs->tail == HASH_SLOTS)
+			pthread_cond_wait(&hs->cv, &hs->mu);
+		i = hs->head % HASH_SLOTS;
+		pthread_mutex_unlock(&hs->mu);
+		/* Slot I is free: the thread reads only the slots between tail and head. */
+		memcpy(hs->slot[i], p, k);
+		hs->len[i] = k;
+		pthread_mutex_lock(&hs->mu);
+		hs->head++;
+		pthread_cond_broadcast(&hs->cv);
+		pthread_mutex_unlock(&hs->mu);
+		p += k;
+		n -= k;
+	}
+}
+
+/* Hash what is queued, stop the thread and free the slots. */
+static void hasher_finish(struct hasher *hs)
+{
+	pthread_mutex_lock(&hs->mu);
+	hs->done = 1;
+	pthread_cond_broadcast(&hs->cv);
+	pthread_mutex_unlock(&hs->mu);
+	pthread_join(hs->tid, NULL);
+	pthread_mutex_destroy(&hs->mu);
+	pthread_cond_destroy(&hs->cv);
+	for (int i = 0; i < HASH_SLOTS; i++)
+		free(hs->slot[i]);
+}
+
 /* Where a read loop gets its bytes: a stream in order, or a byte range of a file by pread. */
 struct source {
 	FILE *f;               /* stream mode when set */
@@ -360,6 +460,7 @@ struct source {
 	int64_t max_bytes;
 	int first;             /* stream mode: the BOM may still come */
 	crypto_hash_sha256_state *hash; /* stream mode: hash what is read (may be NULL) */
+	struct hasher *hasher; /* stream mode: ...on this thread instead (may be NULL) */
 };
 
 /* Read up to N bytes into P. Returns bytes read, 0 at the end, or a negative cu_errcode. */
@@ -376,7 +477,9 @@ static long source_read(struct source *s, char *p, size_t n, const char *name, s
 			return cu_err_setloc(err, CU_ELIMIT, name, 0, NULL,
 					     "file is larger than %lld bytes",
 					     (long long)s->max_bytes);
-		if (s->hash && got)
+		if (s->hasher && got)
+			hasher_put(s->hasher, p, got);
+		else if (s->hash && got)
 			crypto_hash_sha256_update(s->hash, (unsigned char *)p, got);
 		if (s->first && got) {
 			s->first = 0;
@@ -508,6 +611,7 @@ static int read_stream(FILE *f, const struct ingest_csv_opts *o,
 {
 	struct loop l;
 	crypto_hash_sha256_state h;
+	struct hasher hs;
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	int rc;
 
@@ -522,7 +626,11 @@ static int read_stream(FILE *f, const struct ingest_csv_opts *o,
 	l.progress = o->progress;
 	l.progress_arg = o->progress_arg;
 	crypto_hash_sha256_init(&h);
+	if (!o->no_hash && o->hash_thread && hasher_start(&hs, &h) == 0)
+		l.src.hasher = &hs;
 	rc = loop_run(&l);
+	if (l.src.hasher)
+		hasher_finish(&hs);
 	if (res) {
 		res->bytes = l.src.total;
 		res->records = l.records;

@@ -50,6 +50,9 @@ struct ingest_csv_opts {
 	size_t max_field;     /* 0: CU_MAX_FIELD_BYTES */
 	size_t max_columns;   /* 0: CU_MAX_COLUMNS */
 	int no_hash;          /* do not compute the SHA-256 (res->sha256 is left "") */
+	/* ingest_csv_read: compute the SHA-256 on a second thread while the caller's thread
+	 * parses (same digest; a copy of each 1 MiB block read, at most four queued). */
+	int hash_thread;
 	/* ingest_csv_read only: called after each block read, with bytes and records so far. */
 	void (*progress)(void *arg, int64_t bytes, long long records);
 	void *progress_arg;

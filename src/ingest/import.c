@@ -1,14 +1,20 @@
 /*
  * The import driver; see import.h.
  *
- * Rows are checked in one pass. Wide measures append an observation per row at once; long
- * measures sum rows into groups (organisation, period, indicator) kept in memory, which are
- * appended at the end of the file. Nothing is committed unless the whole file is clean.
+ * Rows are checked in one pass. Wide measures append an observation per row at once (on two
+ * or more cores, through a writer thread: see "the writer thread" below); long measures sum
+ * rows into groups (organisation, period, indicator) kept in memory, which are appended at the
+ * end of the file. Observations go through the store's bulk writer (store_obs_bulk_*), and the
+ * file's SHA-256 is computed on a thread of the CSV reader's. Nothing is committed unless the
+ * whole file is clean.
  */
 #include "ingest/import.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +60,15 @@ struct group {
 	long line;
 };
 
+/*
+ * A marker list (the profile's suppressed or missing values) by its entries' first bytes, so
+ * that a figure which cannot be a marker (nearly every one) is told so without comparing.
+ */
+struct markers {
+	bool empty;              /* "" is a marker */
+	bool first[256];         /* some marker starts with this byte */
+};
+
 struct imp {
 	struct store *s;
 	const struct cu_actor *a;
@@ -73,7 +88,10 @@ struct imp {
 	size_t *cat_hits;    /* per measure x category: rows seen with that category */
 	size_t cat_base[CU_MAX_PROFILE_RULES + 1];
 
+	struct markers suppressed, missing; /* the profile's marker lists, for a quick no */
 	struct cu_map orgs;  /* code -> org id */
+	char last_org[CU_MAX_CODE + 1]; /* the last row's organisation code ("" none)... */
+	int64_t last_org_id;            /* ...and its id: rows come grouped by organisation */
 	struct cu_map pairs; /* (org id, indicator id) -> 1 + whether it had history */
 	struct cu_map inds;  /* code -> struct ind_info * (owned here) */
 	struct cu_map groups; /* long format: key -> index in glist */
@@ -83,10 +101,32 @@ struct imp {
 	char last_period[32];
 	struct model_period period;
 	struct cu_buf key;   /* scratch */
+	struct store_obs_bulk *bulk; /* observation files: the store's bulk writer */
+	struct writer *w;    /* wide observation files on two or more cores: the writer thread */
+	/* The order of errors and queued appends, so that the writer thread's errors can be put
+	 * among the reader's as a sequential import would have met them. */
+	unsigned long seq;
+	unsigned long eseq[CU_MAX_ERRORS]; /* of each error kept in res->errors */
+	unsigned long fatal_seq;           /* of this thread's fatal store error, if any */
+	long rejected[CU_MAX_ERRORS + 1];   /* lines of the rows this thread refused */
+	size_t nrejected;
 	int fatal;           /* stop reading: set by a fatal error */
 };
 
+/* The store connection, shared with the writer thread while there is one (below). */
+static bool db_take(struct imp *m);
+static void db_give(struct imp *m, int rc, const struct cu_err *err);
+
 /* ---- errors ---- */
+
+/* Keep E in the result, noting its place in the order of the import's events. */
+static void keep_err(struct imp *m, const struct cu_err *e)
+{
+	if (m->res->errors.n < CU_MAX_ERRORS)
+		m->eseq[m->res->errors.n] = m->seq;
+	m->seq++;
+	cu_errlist_add(&m->res->errors, e);
+}
 
 static void row_error(struct imp *m, long line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -109,11 +149,11 @@ static void row_error(struct imp *m, long line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
 	va_end(ap);
-	cu_errlist_add(&m->res->errors, &e);
+	keep_err(m, &e);
 }
 
-/* Record a store or other error already in E, at LINE. */
-static void add_err(struct imp *m, struct cu_err *e, long line, int col)
+/* Fill in E's location where the error did not give it: the file, LINE and column COL. */
+static void locate(const struct imp *m, struct cu_err *e, long line, int col)
 {
 	if (!e->source[0])
 		snprintf(e->source, sizeof e->source, "%s", m->src);
@@ -123,7 +163,13 @@ static void add_err(struct imp *m, struct cu_err *e, long line, int col)
 		for (size_t i = 0; i < m->p->columns.n; i++)
 			if (m->pcol && m->pcol[i] == col)
 				snprintf(e->field, sizeof e->field, "%s", m->p->columns.s[i]);
-	cu_errlist_add(&m->res->errors, e);
+}
+
+/* Record a store or other error already in E, at LINE. */
+static void add_err(struct imp *m, struct cu_err *e, long line, int col)
+{
+	locate(m, e, line, col);
+	keep_err(m, e);
 }
 
 static const char *q(struct cu_str v, char *buf, size_t n)
@@ -279,6 +325,25 @@ static bool in_list(const struct ingest_strs *l, struct cu_str v)
 	return false;
 }
 
+static void markers_init(struct markers *mk, const struct ingest_strs *l)
+{
+	memset(mk, 0, sizeof *mk);
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->s[i][0])
+			mk->first[(unsigned char)l->s[i][0]] = true;
+		else
+			mk->empty = true;
+	}
+}
+
+/* in_list(L, V) for the list L that MK was built from. */
+static bool is_marker(const struct markers *mk, const struct ingest_strs *l, struct cu_str v)
+{
+	if (v.n == 0)
+		return mk->empty;
+	return mk->first[(unsigned char)v.p[0]] && in_list(l, v);
+}
+
 /* Case-insensitive: does V start with any prefix in L? */
 static bool has_prefix(const struct ingest_strs *l, struct cu_str v)
 {
@@ -312,9 +377,9 @@ static enum cell figure(struct imp *m, const struct ingest_record *r, int col, b
 	struct cu_err e;
 	char b[QBUF];
 
-	if (in_list(&m->p->suppressed, v))
+	if (is_marker(&m->suppressed, &m->p->suppressed, v))
 		return CELL_SUPPRESSED;
-	if (in_list(&m->p->missing, v))
+	if (is_marker(&m->missing, &m->p->missing, v))
 		return CELL_MISSING;
 	if (v.n == 0) {
 		row_error(m, r->line, col, "empty %s: expected a number", what);
@@ -348,16 +413,31 @@ static enum cell figure(struct imp *m, const struct ingest_record *r, int col, b
 static int org_id(struct imp *m, const struct ingest_record *r, int64_t *id)
 {
 	struct cu_str code = r->f[m->org_col];
-	struct cu_map_entry *e = cu_map_get(&m->orgs, code);
+	struct cu_map_entry *e;
 	struct cu_err err;
+	int rc;
 
-	if (e) {
+	if (code.n && code.n < sizeof m->last_org && memcmp(code.p, m->last_org, code.n) == 0 &&
+	    !m->last_org[code.n]) {
+		*id = m->last_org_id;
+		return 0;
+	}
+	if ((e = cu_map_get(&m->orgs, code))) {
 		*id = e->v.i;
+		if (cu_str_copy(m->last_org, sizeof m->last_org, code) == 0)
+			m->last_org_id = *id;
+		else
+			m->last_org[0] = '\0';
 		return 0;
 	}
 	cu_err_clear(&err);
-	if (model_org_code_check(code, &err) ||
-	    store_org_ensure(m->s, m->a, code, true, id, &err)) {
+	if ((rc = model_org_code_check(code, &err)) == 0) {
+		if (!db_take(m))
+			return -1; /* the import has already failed */
+		rc = store_org_ensure(m->s, m->a, code, true, id, &err);
+		db_give(m, rc, &err);
+	}
+	if (rc) {
 		if (err.code == CU_EDB)
 			m->fatal = CU_EDB;
 		add_err(m, &err, r->line, m->org_col);
@@ -366,6 +446,7 @@ static int org_id(struct imp *m, const struct ingest_record *r, int64_t *id)
 	e = cu_map_put(&m->orgs, code, NULL);
 	if (e)
 		e->v.i = *id;
+	m->last_org[0] = '\0';
 	return 0;
 }
 
@@ -395,7 +476,7 @@ static const struct ind_info *indicator_of(struct imp *m, const struct ingest_re
 	struct ind_info *info;
 	struct cu_err err;
 	struct cu_str code;
-	int col = -1;
+	int col = -1, rc;
 
 	cu_buf_reset(&m->key);
 	for (size_t k = 0; k < t->n; k++) {
@@ -437,8 +518,13 @@ static const struct ind_info *indicator_of(struct imp *m, const struct ingest_re
 	if ((e = cu_map_get(&m->inds, code)))
 		return e->v.p;
 	cu_err_clear(&err);
-	if (model_code_check(code, "indicator", &err) ||
-	    store_indicator_get(m->s, m->a, code, &ind, &err)) {
+	if ((rc = model_code_check(code, "indicator", &err)) == 0) {
+		if (!db_take(m))
+			return NULL; /* the import has already failed */
+		rc = store_indicator_get(m->s, m->a, code, &ind, &err);
+		db_give(m, rc, &err);
+	}
+	if (rc) {
 		if (err.code == CU_EDB)
 			m->fatal = CU_EDB;
 		add_err(m, &err, r->line, col);
@@ -479,18 +565,316 @@ static int pair_is_new(struct imp *m, struct store_obs *ob, struct cu_err *err)
 	return 0;
 }
 
+/* ---- the writer thread ---- */
+
+/*
+ * On a machine with two or more cores, a wide observations file is written by a second
+ * thread: the reading thread parses and checks each row and queues its observations, a batch
+ * at a time, and the writer appends them to the store, so that checking and SQLite's b-tree
+ * work (most of an import's time) overlap. Both threads use the one store connection, under a
+ * mutex: the reader still looks up, and creates, organisations and indicators as it meets
+ * them. The writer keeps its own errors, each with its place in the import's order of events,
+ * and they are merged with the reader's when the file ends, so the list is the one a
+ * sequential import would give. A fatal store error on either side (the database is full, an
+ * I/O error: SQLite may have rolled the whole transaction back) marks the connection dead
+ * while still holding it, so that neither thread calls the store again (in autocommit mode a
+ * write would land outside the import), stops the reading, and ends the error list: what a
+ * sequential import would have reported after it is dropped.
+ */
+#define WQ_ROWS 512   /* observations per batch */
+#define WQ_BATCHES 4  /* batches in the queue, the one being filled included */
+
+struct wq_item {
+	struct store_obs ob;
+	long line;
+	int col;
+	unsigned long seq;
+};
+
+struct wq_err {
+	unsigned long seq;
+	struct cu_err e;
+};
+
+struct writer {
+	pthread_t tid;
+	pthread_mutex_t db; /* the store connection, held by whichever thread uses it */
+	pthread_mutex_t mu; /* the queue */
+	pthread_cond_t cv;
+	struct wq_item *batch[WQ_BATCHES];
+	size_t len[WQ_BATCHES];
+	unsigned long head, tail; /* batches queued, batches written */
+	size_t fill;              /* items in batch[head % WQ_BATCHES], the reader's */
+	bool done;                /* the reader queues no more */
+	bool dead;                /* under db: a fatal store error; the store is not called again */
+	unsigned long fatal_seq;  /* the order of the writer's fatal error */
+	/* The writer's results; the reader reads them after the join, but for these two. */
+	atomic_int fatal;         /* a fatal error's code: the reader stops */
+	atomic_size_t nerr;       /* errors met, kept or not */
+	struct wq_err errs[CU_MAX_ERRORS];
+	long long written;        /* observations appended */
+	long *failed;             /* lines of rows with a failed append, each once, in order */
+	size_t nfailed, capfailed;
+};
+
+/*
+ * Take the store for the reading thread: true, or false (the store not taken, M's import
+ * failed) when a fatal error has ended the transaction. Without a writer, always true.
+ */
+static bool db_take(struct imp *m)
+{
+	if (!m->w)
+		return true;
+	pthread_mutex_lock(&m->w->db);
+	if (!m->w->dead)
+		return true;
+	pthread_mutex_unlock(&m->w->db);
+	if (!m->fatal)
+		m->fatal = CU_EDB;
+	return false;
+}
+
+/* Give the store back after a call that returned RC with ERR: a database error is fatal. */
+static void db_give(struct imp *m, int rc, const struct cu_err *err)
+{
+	if (rc && err->code == CU_EDB)
+		m->fatal_seq = m->seq; /* the error the caller is about to keep */
+	if (!m->w)
+		return;
+	if (rc && err->code == CU_EDB)
+		m->w->dead = true;
+	pthread_mutex_unlock(&m->w->db);
+}
+
+/* Append one queued observation (the writer thread, holding the store). */
+static void writer_one(struct imp *m, struct writer *w, const struct wq_item *it)
+{
+	struct cu_err err;
+	size_t n;
+
+	cu_err_clear(&err);
+	if (store_obs_bulk_append(m->bulk, &it->ob, &err) == 0) {
+		w->written++;
+		return;
+	}
+	if (err.code != CU_EEXIST && err.code != CU_EDENIED) {
+		w->dead = true;
+		w->fatal_seq = it->seq;
+		atomic_store(&w->fatal, err.code);
+	}
+	locate(m, &err, it->line, it->col);
+	n = atomic_load(&w->nerr);
+	if (n < CU_MAX_ERRORS)
+		w->errs[n] = (struct wq_err){ it->seq, err };
+	atomic_store(&w->nerr, n + 1);
+	if (!w->nfailed || w->failed[w->nfailed - 1] != it->line) {
+		w->failed = xgrow(w->failed, w->nfailed, &w->capfailed, sizeof *w->failed);
+		w->failed[w->nfailed++] = it->line;
+	}
+}
+
+static void *writer_run(void *arg)
+{
+	struct imp *m = arg;
+	struct writer *w = m->w;
+
+	for (;;) {
+		struct wq_item *b;
+		size_t n;
+
+		pthread_mutex_lock(&w->mu);
+		while (w->tail == w->head && !w->done)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->tail == w->head) {
+			pthread_mutex_unlock(&w->mu);
+			return NULL;
+		}
+		b = w->batch[w->tail % WQ_BATCHES];
+		n = w->len[w->tail % WQ_BATCHES];
+		pthread_mutex_unlock(&w->mu);
+		/* The store is taken row by row, so that the reader waits at most one row when it
+		 * meets a new organisation or indicator. After a fatal error nothing is written. */
+		for (size_t k = 0; k < n; k++) {
+			bool dead;
+
+			pthread_mutex_lock(&w->db);
+			if (!(dead = w->dead))
+				writer_one(m, w, &b[k]);
+			pthread_mutex_unlock(&w->db);
+			if (dead)
+				break;
+		}
+		pthread_mutex_lock(&w->mu);
+		w->tail++;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
+/* Start the writer thread for M; without a thread (or a second core) M writes in line. */
+static void writer_start(struct imp *m)
+{
+	struct writer *w;
+
+	if (ingest_csv_threads() < 2)
+		return;
+	w = xcalloc(1, sizeof *w);
+	pthread_mutex_init(&w->db, NULL);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	for (int i = 0; i < WQ_BATCHES; i++)
+		w->batch[i] = xmalloc(WQ_ROWS * sizeof *w->batch[i]);
+	atomic_init(&w->fatal, 0);
+	atomic_init(&w->nerr, 0);
+	m->w = w;
+	if (pthread_create(&w->tid, NULL, writer_run, m) != 0) {
+		m->w = NULL;
+		for (int i = 0; i < WQ_BATCHES; i++)
+			free(w->batch[i]);
+		pthread_mutex_destroy(&w->db);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w);
+	}
+}
+
+/* Hand the batch being filled to the writer and wait until a batch is free to fill. */
+static void writer_push(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->len[w->head % WQ_BATCHES] = w->fill;
+	w->head++;
+	w->fill = 0;
+	pthread_cond_broadcast(&w->cv);
+	while (w->head - w->tail == WQ_BATCHES)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Queue OB (LINE, column COL) for the writer. */
+static void writer_queue(struct imp *m, long line, int col, const struct store_obs *ob)
+{
+	struct writer *w = m->w;
+	struct wq_item *it = &w->batch[w->head % WQ_BATCHES][w->fill++];
+
+	it->ob = *ob;
+	it->line = line;
+	it->col = col;
+	it->seq = m->seq++;
+	if (w->fill == WQ_ROWS)
+		writer_push(w);
+}
+
+/* Whether LINE is among the N sorted lines in L. */
+static bool has_line(const long *l, size_t n, long line)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l[mid] < line)
+			lo = mid + 1;
+		else if (l[mid] > line)
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Let the writer write what is queued, stop it, and take over its results: its errors among
+ * the reader's by their order, its observations, its rows that failed (no longer accepted)
+ * and its fatal error. M writes in line afterwards.
+ */
+static void writer_finish(struct imp *m)
+{
+	struct writer *w = m->w;
+	struct cu_errlist *mine = &m->res->errors, *all;
+	size_t nw, i = 0, j = 0, dropped;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	if (w->fill) {
+		w->len[w->head % WQ_BATCHES] = w->fill;
+		w->head++;
+		w->fill = 0;
+	}
+	w->done = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->tid, NULL);
+	m->w = NULL;
+
+	m->res->observations += w->written;
+	if (!m->fatal)
+		m->fatal = atomic_load(&w->fatal);
+	for (size_t k = 0; k < w->nfailed; k++)
+		if (!has_line(m->rejected, m->nrejected, w->failed[k]) && m->res->rows_accepted > 0)
+			m->res->rows_accepted--;
+	nw = atomic_load(&w->nerr);
+	if (nw || w->dead) {
+		/* A fatal error ends the list: a sequential import stops there. */
+		unsigned long end = ULONG_MAX;
+
+		if (w->dead)
+			end = atomic_load(&w->fatal) ? w->fatal_seq : m->fatal_seq;
+		all = xcalloc(1, sizeof *all);
+		dropped = mine->dropped + (nw > CU_MAX_ERRORS ? nw - CU_MAX_ERRORS : 0);
+		if (nw > CU_MAX_ERRORS)
+			nw = CU_MAX_ERRORS;
+		while (i < mine->n || j < nw) {
+			if (j == nw || (i < mine->n && m->eseq[i] < w->errs[j].seq)) {
+				if (m->eseq[i] <= end)
+					cu_errlist_add(all, &mine->e[i]);
+				i++;
+			} else {
+				if (w->errs[j].seq <= end)
+					cu_errlist_add(all, &w->errs[j].e);
+				j++;
+			}
+		}
+		all->dropped += end == ULONG_MAX ? dropped : 0;
+		*mine = *all;
+		free(all);
+	}
+	for (int k = 0; k < WQ_BATCHES; k++)
+		free(w->batch[k]);
+	free(w->failed);
+	pthread_mutex_destroy(&w->db);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
+
 static int append(struct imp *m, long line, int col, struct store_obs *ob)
 {
 	struct cu_err err;
 
 	cu_err_clear(&err);
+	ob->import_id = m->res->import_id;
+	memcpy(ob->recorded_at, m->recorded_at, sizeof ob->recorded_at);
+	if (m->w) {
+		writer_queue(m, line, col, ob);
+		return 0;
+	}
+	if (m->bulk) {
+		if (store_obs_bulk_append(m->bulk, ob, &err)) {
+			if (err.code != CU_EEXIST && err.code != CU_EDENIED)
+				m->fatal = err.code;
+			add_err(m, &err, line, col);
+			return -1;
+		}
+		m->res->observations++;
+		return 0;
+	}
 	if (pair_is_new(m, ob, &err)) {
 		m->fatal = err.code;
 		add_err(m, &err, line, col);
 		return -1;
 	}
-	ob->import_id = m->res->import_id;
-	memcpy(ob->recorded_at, m->recorded_at, sizeof ob->recorded_at);
 	if (store_obs_append(m->s, m->a, ob, NULL, &err)) {
 		if (err.code != CU_EEXIST && err.code != CU_EDENIED)
 			m->fatal = err.code;
@@ -826,9 +1210,19 @@ static int on_record(void *arg, const struct ingest_record *r)
 		m->res->rows_kept++;
 		if ((m->p->target == INGEST_TARGET_OBSERVATIONS ? obs_row(m, r) : org_row(m, r)) == 0)
 			m->res->rows_accepted++;
+		else if (m->nrejected < sizeof m->rejected / sizeof m->rejected[0])
+			m->rejected[m->nrejected++] = r->line;
 	}
 	if (m->fatal)
 		return m->fatal;
+	if (m->w) {
+		int fatal = atomic_load(&m->w->fatal);
+
+		if (fatal)
+			return fatal;
+		if (cu_errlist_total(&m->res->errors) + atomic_load(&m->w->nerr) >= CU_MAX_ERRORS)
+			return CU_ELIMIT;
+	}
 	if (cu_errlist_total(&m->res->errors) >= CU_MAX_ERRORS)
 		return CU_ELIMIT;
 	return 0;
@@ -887,6 +1281,7 @@ static int free_ind(void *arg, struct cu_map_entry *e)
 
 static void imp_release(struct imp *m)
 {
+	writer_finish(m);
 	if (m->tmpl) {
 		for (size_t i = 0; i < m->p->nmeasure; i++) {
 			for (size_t k = 0; k < m->tmpl[i].n; k++)
@@ -909,6 +1304,7 @@ static void imp_release(struct imp *m)
 	cu_map_release(&m->seen);
 	free(m->glist);
 	cu_buf_release(&m->key);
+	store_obs_bulk_close(m->bulk); /* after the commit or rollback: checks back on */
 }
 
 /* ---- spells: the mortality model's results and aggregates ---- */
@@ -1251,6 +1647,8 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	m.o = o;
 	m.res = res;
 	m.src = o->display_name ? o->display_name : base_name(path);
+	markers_init(&m.suppressed, &p->suppressed);
+	markers_init(&m.missing, &p->missing);
 	cu_map_init(&m.orgs, 0);
 	cu_map_init(&m.pairs, MAX_GROUPS);
 	cu_map_init(&m.inds, 0);
@@ -1284,7 +1682,10 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		imp_release(&m);
 		return CU_EINVAL;
 	}
-	if ((rc = store_begin(s, &err)) || (rc = store_import_next_id(s, &res->import_id, &err))) {
+	/* Observations go through the store's bulk writer, opened outside the transaction. */
+	if ((p->target == INGEST_TARGET_OBSERVATIONS &&
+	     (rc = store_obs_bulk_open(s, a, &m.bulk, &err))) ||
+	    (rc = store_begin(s, &err)) || (rc = store_import_next_id(s, &res->import_id, &err))) {
 		fclose(f);
 		store_rollback(s);
 		cu_errlist_add(&res->errors, &err);
@@ -1298,13 +1699,17 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	co.max_rows = o->max_rows;
 	co.max_field = o->max_field;
 	co.max_columns = o->max_columns;
+	co.hash_thread = 1; /* the file's SHA-256 on the other core while rows are checked */
 	if (o->progress) {
 		pc.o = o;
 		pc.total = S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : 0;
 		co.progress = on_progress;
 		co.progress_arg = &pc;
 	}
+	if (m.bulk && !p->long_format)
+		writer_start(&m);
 	rc = ingest_csv_read(f, &co, on_record, &m, &cr, &err);
+	writer_finish(&m);
 	fclose(f);
 	res->bytes = cr.bytes;
 	memcpy(res->sha256, cr.sha256, sizeof res->sha256);
@@ -1329,7 +1734,8 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		rec.rows_accepted = res->rows_accepted;
 		rec.observations = res->observations;
 		cu_err_clear(&err);
-		if (store_import_record(s, a, &rec, &err))
+		if (store_import_record(s, a, &rec, &err) ||
+		    (m.bulk && store_obs_bulk_finish(m.bulk, rec.id, &err)))
 			add_err(&m, &err, 0, -1);
 	}
 	if (res->errors.n || o->dry_run) {

@@ -6,6 +6,14 @@
  * given period, with the model's aggregates beside them (store.h, spells), never a spell. Errors are collected, each located (file, line, column) with the offending value and
  * what was expected, up to CU_MAX_ERRORS; if there is any error, or the file was imported
  * before (same SHA-256), the transaction is rolled back and the database is exactly as before.
+ *
+ * Threads: the file's SHA-256 is computed on a second thread while the rows are read, and on a
+ * machine with two or more cores an observations file in wide format is written to the store
+ * by a further thread while the calling thread reads and checks the rows (the store connection
+ * is used by one of them at a time). The errors are those, and in the order, of a sequential
+ * import; when an import fails, reading may have run up to about 2,000 observations past the
+ * last error kept, so rows_read and the count of errors not kept can be larger than a
+ * sequential read's. The caller sees none of this: ingest_import returns when all is done.
  */
 #ifndef CU_INGEST_IMPORT_H
 #define CU_INGEST_IMPORT_H

@@ -292,6 +292,39 @@ int store_obs_has_history(struct store *s, const struct cu_actor *a, int64_t org
 			  int64_t indicator_id, bool *exists, struct cu_err *err);
 
 /*
+ * Bulk appends: an import's many observations in one transaction, as store_obs_append would
+ * write them, at a fraction of the cost per row. SQLite's per-row foreign-key checks (an
+ * organisation, an indicator and the deferred import: three b-tree lookups and a deferred
+ * counter per row, then a scan of every observation when the import row lands) are turned
+ * off for the connection while the writer is open; instead the writer checks, once per
+ * (organisation, indicator) pair, that the actor may submit for the organisation, that both
+ * rows exist and whether the pair has history (without it every row is revision 1 and the
+ * per-row revision lookup is skipped), and store_obs_bulk_finish checks the import row. The
+ * insert keeps its bindings from row to row, binding only the columns whose value changed.
+ *
+ * Use: store_obs_bulk_open before store_begin (the foreign-key switch is a no-op inside a
+ * transaction), store_obs_bulk_append per row, store_obs_bulk_finish after the import row is
+ * recorded and before the commit, and store_obs_bulk_close after the commit or rollback,
+ * whatever happened: it turns the checks back on. Only observations may be written through
+ * the store between open and close while checks are off, as organisations, audit rows and
+ * the import row are written by functions that look their references up themselves.
+ */
+struct store_obs_bulk;
+
+/* Open a bulk writer on S for actor A (*OUT, free with store_obs_bulk_close). */
+int store_obs_bulk_open(struct store *s, const struct cu_actor *a, struct store_obs_bulk **out,
+			struct cu_err *err);
+/*
+ * Append O as store_obs_append does (the next revision of its key; CU_EEXIST for a key this
+ * import already wrote, CU_EDENIED when the actor may not submit for the organisation).
+ */
+int store_obs_bulk_append(struct store_obs_bulk *b, const struct store_obs *o, struct cu_err *err);
+/* Check that import IMPORT_ID, which the appended rows name, has been recorded. */
+int store_obs_bulk_finish(struct store_obs_bulk *b, int64_t import_id, struct cu_err *err);
+/* Turn foreign-key checks back on and free B (NULL: nothing). Outside a transaction only. */
+void store_obs_bulk_close(struct store_obs_bulk *b);
+
+/*
  * The series for one organisation and indicator as it was known at AS_OF (an ISO time; a bare
  * date YYYY-MM-DD means the end of that day; NULL or "" means now): for each period, the latest revision recorded at or before AS_OF, in period
  * order. CB is called per period; a non-zero return stops. INDICATOR_ID 0 reads every
