@@ -426,6 +426,36 @@ static void reads_take_each_periods_latest_revision(void)
 	CHECK_INT(r.n, 0);
 }
 
+/*
+ * The bulk writer turns SQLite's per-row foreign-key checks off for an import's transaction:
+ * after a good and after a failed import they are on again, so an observation of an
+ * organisation that does not exist is refused. And an administrator (who may submit for any
+ * organisation) imports like the command line does.
+ */
+static void foreign_keys_back_on_after_imports(void)
+{
+	static const struct cu_actor admin = { .name = "ada", .role = MODEL_ROLE_ADMIN };
+	static const char admin_file[] = HEADER "RXX,HCAI_MRSA,2020-02,,,2\n";
+	struct ingest_import_result *res = xcalloc(1, sizeof *res);
+	struct store_obs o = { .org_id = 987654, .indicator_id = 1, .grain = MODEL_GRAIN_MONTH,
+			       .status = MODEL_OBS_OK, .has_value = true, .value = 1,
+			       .period_start = "2020-01-01", .period_end = "2020-01-31",
+			       .recorded_at = "2026-01-01T00:00:00Z", .import_id = 1 };
+	struct cu_err err;
+
+	CHECK_INT(lands("fk1.csv", HEADER "RXX,HCAI_MRSA,2020-01,,,1\n", NULL), 0);
+	CHECK(strcmp(fails("fk2.csv", HEADER "RXX,HCAI_MRSA,2020-13,,,1\n"), "") != 0);
+	cu_err_clear(&err);
+	CHECK_INT(store_begin(db, &err), 0);
+	CHECK(store_obs_append(db, &actor, &o, NULL, &err) != 0);
+	store_rollback(db);
+	CHECK_INT(ingest_import(db, &admin, custodian,
+				write_file("fk3.csv", admin_file, sizeof admin_file - 1), NULL, res),
+		  0);
+	CHECK_INT((int)res->observations, 1);
+	free(res);
+}
+
 int main(void)
 {
 	struct cu_err err;
@@ -467,6 +497,7 @@ int main(void)
 	RUN(import_unreadable_file);
 	RUN(import_resubmission_is_a_revision);
 	RUN(reads_take_each_periods_latest_revision);
+	RUN(foreign_keys_back_on_after_imports);
 	ingest_profile_free(custodian);
 	store_close(db);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -354,6 +354,18 @@ static void par_read_hashes_like_the_ordered_read(void)
 	CHECK_INT(strlen(a.sha256), 64);
 	CHECK_INT(a.records, b.records);
 	CHECK_INT(a.bytes, b.bytes);
+	/* Hashed on its own thread (several 1 MiB blocks queued): the same digest. */
+	{
+		struct ingest_csv_opts ot = { .source = "h.csv", .hash_thread = 1 };
+		struct ingest_csv_result c;
+		struct gen_check s2 = { 0 };
+
+		f = fopen(path_of("h.csv"), "rb");
+		CHECK_INT(ingest_csv_read(f, &ot, gen_record, &s2, &c, &err), 0);
+		fclose(f);
+		CHECK_STR(c.sha256, b.sha256);
+		CHECK_INT(c.records, b.records);
+	}
 }
 
 /* A field just under the limit lands across the reader's 1 MiB block edge intact. */
