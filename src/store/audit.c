@@ -55,7 +55,7 @@ int store_audit_list(struct store *s, const struct cu_actor *a, int limit,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_AUDIT, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_AUDIT, sql, STMT__MAX, STMT_LIST, err)))
 		return CU_EDB;
 	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);

@@ -46,7 +46,7 @@ int store_service_put(struct store *s, const struct cu_actor *a, const struct st
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_CATALOGUE, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (model_code_check(cu_str_of(v->code), "service", err))
 		return CU_EINVAL;
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_SVC_UPSERT, err)))
@@ -67,7 +67,7 @@ int store_indicator_put(struct store *s, const struct cu_actor *a,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_CATALOGUE, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (model_code_check(cu_str_of(v->code), "indicator", err))
 		return CU_EINVAL;
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_IND_UPSERT, err)))
@@ -124,7 +124,7 @@ int store_indicator_get(struct store *s, const struct cu_actor *a, struct cu_str
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_IND_GET, err)))
 		return CU_EDB;
 	store_bind_str(st, 1, code);
@@ -154,7 +154,7 @@ int store_indicator_list(struct store *s, const struct cu_actor *a,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_IND_LIST, err)))
 		return CU_EDB;
 	while ((rc = store_step(s, st, "listing indicators", err)) == 1) {
@@ -176,7 +176,7 @@ int store_service_list(struct store *s, const struct cu_actor *a,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_CATALOGUE, sql, STMT__MAX, STMT_SVC_LIST, err)))
 		return CU_EDB;
 	while ((rc = store_step(s, st, "listing services", err)) == 1) {

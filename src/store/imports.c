@@ -54,7 +54,7 @@ int store_import_find_sha(struct store *s, const struct cu_actor *a, const char 
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_IMPORT, sql, STMT__MAX, STMT_FIND_SHA, err)))
 		return CU_EDB;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
@@ -110,7 +110,7 @@ int store_import_list(struct store *s, const struct cu_actor *a, int limit,
 	int rc, all;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	all = store_import_scope(a, &org_id);
 	if (!(st = store_stmt(s, STORE_MOD_IMPORT, sql, STMT__MAX, all ? STMT_LIST : STMT_LIST_ORG,
 			      err)))

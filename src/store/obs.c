@@ -108,7 +108,7 @@ int store_obs_has_history(struct store *s, const struct cu_actor *a, int64_t org
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_PAIR_EXISTS, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
@@ -127,7 +127,7 @@ int store_obs_append(struct store *s, const struct cu_actor *a, const struct sto
 	int rev = 1, rc;
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, o->org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	/* Without earlier history, this is revision 1 and the unique key catches a duplicate. */
 	if (!o->pair_is_new) {
 		if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LAST_REV, err)))
@@ -522,7 +522,7 @@ int store_obs_series(struct store *s, const struct cu_actor *a, int64_t org_id,
 	char buf[32];
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX,
 			      indicator_id ? STMT_SERIES : STMT_SERIES_ALL, err)))
 		return CU_EDB;
@@ -541,7 +541,7 @@ int store_obs_latest(struct store *s, const struct cu_actor *a, int64_t org_id,
 	char buf[32];
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX,
 			      indicator_id ? STMT_LATEST_ONE : STMT_LATEST, err)))
 		return CU_EDB;
@@ -560,7 +560,7 @@ int store_obs_revisions(struct store *s, const struct cu_actor *a, int64_t org_i
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_REVISIONS, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
@@ -575,7 +575,7 @@ int store_obs_count(struct store *s, const struct cu_actor *a, int64_t *rows, in
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_COUNT, err)))
 		return CU_EDB;
 	if (sqlite3_step(st) != SQLITE_ROW)

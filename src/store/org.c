@@ -71,7 +71,7 @@ int store_org_put(struct store *s, const struct cu_actor *a, const struct store_
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_ORGS, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (model_org_code_check(code, err))
 		return CU_EINVAL;
 	if (o->parent[0] && (rc = id_by_code(s, cu_str_of(o->parent), &pid, err)) != 0)
@@ -125,7 +125,7 @@ int store_org_ensure(struct store *s, const struct cu_actor *a, struct cu_str co
 	o.kind = MODEL_ORG_PROVIDER;
 	/* Organisations first seen in data may be created by whoever may submit data. */
 	if (store_access(s, a, STORE_ACT_SUBMIT, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	{
 		struct cu_actor sys = *a;
 
@@ -141,7 +141,7 @@ int store_org_get(struct store *s, const struct cu_actor *a, const char *code,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_ORG, sql, STMT__MAX, STMT_GET, err)))
 		return CU_EDB;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -173,7 +173,7 @@ int store_org_list(struct store *s, const struct cu_actor *a,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_ORG, sql, STMT__MAX, STMT_LIST, err)))
 		return CU_EDB;
 	while ((rc = store_step(s, st, "listing organisations", err)) == 1) {

@@ -32,7 +32,7 @@ int store_rebase_add(struct store *s, const struct cu_actor *a, int64_t org_id,
 	 * (commissioners of it, its own staff), not administrators. */
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err) ||
 	    store_access(s, a, STORE_ACT_SUBMIT, org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (n == 0 || n > 1000)
 		return cu_err_set(err, CU_EINVAL, "a reason of %zu bytes: expected 1 to 1000 bytes "
 				  "saying why the chart starts new limits", n);
@@ -67,7 +67,7 @@ int store_rebase_list(struct store *s, const struct cu_actor *a, int64_t org_id,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, org_id, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_REBASE, sql, STMT__MAX,
 			      indicator_id ? STMT_LIST : STMT_LIST_ALL, err)))
 		return CU_EDB;

@@ -96,7 +96,7 @@ int store_commissioning_put(struct store *s, const struct cu_actor *a, const cha
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_ORGS, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if ((rc = pair(s, commissioner, MODEL_ORG_COMMISSIONER, provider, MODEL_ORG_PROVIDER, &c, &p,
 		       err)))
 		return rc;
@@ -122,7 +122,7 @@ int store_commissioning_end(struct store *s, const struct cu_actor *a, const cha
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_ORGS, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if ((rc = pair(s, commissioner, MODEL_ORG_COMMISSIONER, provider, MODEL_ORG_PROVIDER, &c, &p,
 		       err)))
 		return rc;
@@ -149,7 +149,7 @@ int store_oversight_put(struct store *s, const struct cu_actor *a, const char *b
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_ORGS, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if ((rc = pair(s, body, MODEL_ORG_OVERSIGHT, commissioner, MODEL_ORG_COMMISSIONER, &b, &c,
 		       err)))
 		return rc;
@@ -173,7 +173,7 @@ int store_commissioning_list(struct store *s, const struct cu_actor *a,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_MANAGE_ORGS, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_RELATIONS, sql, STMT__MAX, STMT_COMM_LIST, err)))
 		return CU_EDB;
 	while ((rc = store_step(s, st, "listing commissioning relationships", err)) == 1) {

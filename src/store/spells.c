@@ -131,7 +131,7 @@ int store_spells_import_put(struct store *s, const struct cu_actor *a,
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_INSERT_IMPORT, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, r->import_id);
@@ -161,7 +161,7 @@ int store_spells_provider_put(struct store *s, const struct cu_actor *a,
 			       p->pois_lower95, p->pois_upper95, p->pois_lower998, p->pois_upper998 };
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, org_or_none(p->org_id), err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_INSERT_PROVIDER, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, p->import_id);
@@ -185,7 +185,7 @@ int store_spells_group_put(struct store *s, const struct cu_actor *a,
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_INSERT_GROUP, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, g->import_id);
@@ -206,7 +206,7 @@ int store_spells_series_put(struct store *s, const struct cu_actor *a,
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_INSERT_SERIES, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, r->import_id);
@@ -228,7 +228,7 @@ int store_spells_cells_put(struct store *s, const struct cu_actor *a,
 	size_t i = 0;
 
 	if (store_access(s, a, STORE_ACT_SUBMIT, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	while (i < n) {
 		size_t k = n - i >= CELL_BATCH ? CELL_BATCH : 1;
 
@@ -285,7 +285,7 @@ int store_spells_import_get(struct store *s, const struct cu_actor *a, int64_t i
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_GET_IMPORT, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, import_id);
@@ -333,7 +333,7 @@ int store_spells_provider_list(struct store *s, const struct cu_actor *a, int64_
 	int last = -1, rc, vis;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_PROVIDERS, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, import_id);
@@ -379,7 +379,7 @@ int store_spells_group_list(struct store *s, const struct cu_actor *a, int64_t i
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_GROUPS, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, import_id);
@@ -450,7 +450,7 @@ int store_spells_series_list(struct store *s, const struct cu_actor *a, int64_t 
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_SERIES, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, import_id);
@@ -467,7 +467,7 @@ int store_spells_cell_list(struct store *s, const struct cu_actor *a, int64_t im
 	int last = -1, rc, vis;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_CELLS, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, import_id);
@@ -501,7 +501,7 @@ int store_spells_import_list(struct store *s, const struct cu_actor *a,
 	int rc;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_IMPORTS, err)))
 		return CU_EDB;
 	while ((rc = store_step(s, st, "listing spells imports", err)) == 1) {
@@ -522,7 +522,7 @@ int store_spells_provider_series_list(struct store *s, const struct cu_actor *a,
 	sqlite3_stmt *st;
 
 	if (store_access(s, a, STORE_ACT_READ_DATA, 0, err))
-		return CU_EDENIED;
+		return store_denied(err);
 	if (!(st = store_stmt(s, STORE_MOD_SPELLS, sql, STMT__MAX, STMT_LIST_PROVIDER_SERIES,
 			      err)))
 		return CU_EDB;

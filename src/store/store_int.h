@@ -90,6 +90,13 @@ int store_relation_sees(struct store *s, int64_t actor_org, bool oversight, int6
  * Whether A may see organisation ORG_ID at all (its name, its page): those who manage
  * organisations see every one, others those whose data they may read. 1, 0 or CU_EDB.
  */
+/* The status to return after store_access refused: CU_EDENIED, or CU_EDB when the decision
+ * itself failed (a database error must not pass for "not yours to see"). */
+static inline int store_denied(const struct cu_err *err)
+{
+	return err && err->code ? err->code : CU_EDENIED;
+}
+
 /* Whether A sees every import (1), or only those made by users of organisation *ORG_ID (0;
  * *ORG_ID 0: none). See access.c. */
 int store_import_scope(const struct cu_actor *a, int64_t *org_id);
