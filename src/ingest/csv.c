@@ -551,7 +551,10 @@ static int loop_run(struct loop *l)
 			memmove(buf, buf + pos, len - pos);
 			len -= pos;
 			pos = 0;
-			if (cap - 1 - len < BLOCK) {
+			/* Grow only when the record carried over fills half the buffer: otherwise
+			 * read into the room left (at least half), so a file of short records never
+			 * touches more than the first block's pages. */
+			if (len >= (cap - 1) / 2) {
 				if (cap >= limit) {
 					rc = too_long(&l->ps, l->line);
 					break;
