@@ -183,8 +183,13 @@ void page_home(struct page *pg)
 	page_start(pg, "Needs attention");
 	html_elem(h, HTML_H1, NULL, "Needs attention");
 	html_open(h, HTML_P, HTML_ATTR_CLASS, "nhsuk-lede-text", -1);
-	html_textf(h, "%zu of the %zu providers you can see show a special-cause concern or a "
-		      "funnel outlier in their latest figures.", rk.n, rk.providers);
+	if (rk.providers == 1)
+		html_textf(h, "The one provider you can see %s a special-cause concern or a funnel "
+			      "outlier in its latest figures.", rk.n ? "shows" : "does not show");
+	else
+		html_textf(h, "%zu of the %zu providers you can see %s a special-cause concern or a "
+			      "funnel outlier in their latest figures.", rk.n, rk.providers,
+			   rk.n == 1 ? "shows" : "show");
 	html_close(h);
 	attention_filter(pg, domain, service);
 	if (rk.n == 0) {

@@ -352,8 +352,11 @@ static void api_attention_is_the_home_page_ranking(void)
 	json_decref(j);
 	/* The page says the same. */
 	CHECK_INT(http_get(cookie[R_REG], "/"), 200);
-	CHECK_CONTAINS(http_body(), "1 of the 3 providers you can see");
+	CHECK_CONTAINS(http_body(), "1 of the 3 providers you can see shows");
 	CHECK_CONTAINS(http_body(), ": beyond the limits, since Dec 2024 (Patient experience)");
+	/* RCC's own staff see one provider, and are told so in the singular. */
+	CHECK_INT(http_get(cookie[R_PROV2], "/"), 200);
+	CHECK_CONTAINS(http_body(), "The one provider you can see shows a special-cause concern");
 
 	CHECK_INT(http_get(cookie[R_PROV2], "/api/v1/attention"), 200);
 	if ((j = body_json(__LINE__))) {
