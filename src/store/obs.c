@@ -120,6 +120,34 @@ int store_obs_has_history(struct store *s, const struct cu_actor *a, int64_t org
 	return 0;
 }
 
+/*
+ * *REV = the revision O's period gets: one past the latest stored. A row of this very import
+ * already there is a duplicate within the file (CU_EEXIST).
+ */
+static int next_revision(struct store *s, const struct store_obs *o, int *rev, struct cu_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LAST_REV, err);
+	int rc;
+
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, o->org_id);
+	sqlite3_bind_int64(st, 2, o->indicator_id);
+	sqlite3_bind_text(st, 3, o->period_start, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 1) == o->import_id) {
+			sqlite3_reset(st);
+			return duplicate(err);
+		}
+		*rev = sqlite3_column_int(st, 0) + 1;
+	} else if (rc != SQLITE_DONE) {
+		return store_dberr(s, "reading revisions", err);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
 int store_obs_append(struct store *s, const struct cu_actor *a, const struct store_obs *o,
 		     int *revision, struct cu_err *err)
 {
@@ -129,24 +157,8 @@ int store_obs_append(struct store *s, const struct cu_actor *a, const struct sto
 	if (store_access(s, a, STORE_ACT_SUBMIT, o->org_id, err))
 		return store_denied(err);
 	/* Without earlier history, this is revision 1 and the unique key catches a duplicate. */
-	if (!o->pair_is_new) {
-		if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LAST_REV, err)))
-			return CU_EDB;
-		sqlite3_bind_int64(st, 1, o->org_id);
-		sqlite3_bind_int64(st, 2, o->indicator_id);
-		sqlite3_bind_text(st, 3, o->period_start, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			if (sqlite3_column_int64(st, 1) == o->import_id) {
-				sqlite3_reset(st);
-				return duplicate(err);
-			}
-			rev = sqlite3_column_int(st, 0) + 1;
-		} else if (rc != SQLITE_DONE) {
-			return store_dberr(s, "reading revisions", err);
-		}
-		sqlite3_reset(st);
-	}
+	if (!o->pair_is_new && (rc = next_revision(s, o, &rev, err)))
+		return rc;
 	if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_INSERT, err)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, o->org_id);
@@ -334,24 +346,8 @@ int store_obs_bulk_append(struct store_obs_bulk *b, const struct store_obs *o, s
 
 	if (state < 0)
 		return state;
-	if (state == PAIR_HISTORY) {
-		if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_LAST_REV, err)))
-			return CU_EDB;
-		sqlite3_bind_int64(st, 1, o->org_id);
-		sqlite3_bind_int64(st, 2, o->indicator_id);
-		sqlite3_bind_text(st, 3, o->period_start, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			if (sqlite3_column_int64(st, 1) == o->import_id) {
-				sqlite3_reset(st);
-				return duplicate(err);
-			}
-			rev = sqlite3_column_int(st, 0) + 1;
-		} else if (rc != SQLITE_DONE) {
-			return store_dberr(s, "reading revisions", err);
-		}
-		sqlite3_reset(st);
-	}
+	if (state == PAIR_HISTORY && (rc = next_revision(s, o, &rev, err)))
+		return rc;
 	if (!(st = b->ins)) {
 		if (!(st = store_stmt(s, STORE_MOD_OBS, sql, STMT__MAX, STMT_BULK_INSERT, err)))
 			return CU_EDB;
