@@ -66,20 +66,21 @@ struct tlist {
 
 enum { L_PROVIDERS, L_ORGS, L_USERS, L_IMPORTS, L_RELS, L_CATALOGUE, NLIST };
 static struct tlist lists[NLIST] = {
-	[L_PROVIDERS] = { "/providers", 3, { "code", "name", "postcode" }, { 0 }, { 0 }, { 0 }, 1 },
+	[L_PROVIDERS] = { "/providers", 3, { "code", "name", "postcode" }, { 0 }, { 0 }, { 0 }, 1,
+			  0, NULL },
 	[L_ORGS] = { "/admin/organisations", 5, { "code", "name", "kind", "parent", "postcode" },
-		     { 0 }, { false, false, false, true, false }, { 0 }, 1 },
+		     { 0 }, { false, false, false, true, false }, { 0 }, 1, 0, NULL },
 	[L_USERS] = { "/admin/users", 6, { "username", "name", "role", "org", "status", "created" },
 		      { 0 }, { false, false, false, true, true, false },
-		      { false, false, false, false, false, true }, 0 },
+		      { false, false, false, false, false, true }, 0, 0, NULL },
 	[L_IMPORTS] = { "/imports", 6, { "started", "file", "format", "by", "rows", "observations" },
 			{ false, false, false, false, true, true }, { 0 },
-			{ true, false, false, false, true, true }, 0 },
+			{ true, false, false, false, true, true }, 0, 0, NULL },
 	[L_RELS] = { "/admin/relationships", 4, { "commissioner", "provider", "coordinating", "since" },
-		     { 0 }, { true, true, true, false }, { false, false, true, true }, 0 },
+		     { 0 }, { true, true, true, false }, { false, false, true, true }, 0, 0, NULL },
 	[L_CATALOGUE] = { "/admin/catalogue", 6,
 			  { "code", "title", "service", "domain", "measure", "better" }, { 0 }, { 0 },
-			  { 0 }, 2 },
+			  { 0 }, 2, 0, NULL },
 };
 
 static struct trow rowstore[NLIST][MAXROWS];

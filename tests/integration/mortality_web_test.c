@@ -675,7 +675,7 @@ static void denied_looks_like_missing(void)
 {
 	static char missing[1 << 16];
 	static const char *const same[] = { "/mortality/RS003", "/mortality/RS004",
-					    "/mortality/RS005", "/mortality/" ODD_CODE_URL,
+					    "/mortality/RS005", ("/mortality/" ODD_CODE_URL),
 					    "/mortality/RS003/group/1", "/mortality/NOPE/group/1",
 					    "/mortality/RS001/group/7" };
 
