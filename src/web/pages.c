@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "base/mem.h"
 #include "ingest/table.h"
@@ -20,6 +19,7 @@
 #include "web/cache.h"
 #include "web/app.h"
 #include "web/chart.h"
+#include "web/weblib.h"
 
 
 /* How an indicator's values are shown: proportions as percentages, the rest in their unit. */
@@ -555,44 +555,44 @@ static void series_xlsx(struct page *pg, const struct store_org *org,
 		return;
 	}
 	close(fd);
-	wb = workbook_new(path);
-	ws = workbook_add_worksheet(wb, ind->code);
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	pct = workbook_add_format(wb);
-	format_set_num_format(pct, "0.0%");
-	num = workbook_add_format(wb);
-	format_set_num_format(num, "#,##0.00");
-	worksheet_write_string(ws, 0, 0, org->name, bold);
-	worksheet_write_string(ws, 1, 0, ind->title, NULL);
+	wb = weblib.workbook_new(path);
+	ws = weblib.workbook_add_worksheet(wb, ind->code);
+	bold = weblib.workbook_add_format(wb);
+	weblib.format_set_bold(bold);
+	pct = weblib.workbook_add_format(wb);
+	weblib.format_set_num_format(pct, "0.0%");
+	num = weblib.workbook_add_format(wb);
+	weblib.format_set_num_format(num, "#,##0.00");
+	weblib.worksheet_write_string(ws, 0, 0, org->name, bold);
+	weblib.worksheet_write_string(ws, 1, 0, ind->title, NULL);
 	for (lxw_col_t c = 0; c < 9; c++)
-		worksheet_write_string(ws, 3, c, head[c], bold);
+		weblib.worksheet_write_string(ws, 3, c, head[c], bold);
 	for (size_t i = 0; i < sr->n; i++) {
 		lxw_row_t r = (lxw_row_t)(4 + i);
 		const struct store_obs *o = &sr->obs[i];
 		lxw_format *vf = ind->measure == MODEL_MEASURE_PROPORTION ? pct : num;
 		char rules[96];
 
-		worksheet_write_string(ws, r, 0, sr->label[i], NULL);
+		weblib.worksheet_write_string(ws, r, 0, sr->label[i], NULL);
 		if (o->has_numerator)
-			worksheet_write_number(ws, r, 1, o->numerator, NULL);
+			weblib.worksheet_write_number(ws, r, 1, o->numerator, NULL);
 		if (o->has_denominator)
-			worksheet_write_number(ws, r, 2, o->denominator, NULL);
+			weblib.worksheet_write_number(ws, r, 2, o->denominator, NULL);
 		if (isfinite(sr->value[i]))
-			worksheet_write_number(ws, r, 3, sr->value[i], vf);
+			weblib.worksheet_write_number(ws, r, 3, sr->value[i], vf);
 		if (isfinite(sr->mean[i])) {
-			worksheet_write_number(ws, r, 4, sr->mean[i], vf);
-			worksheet_write_number(ws, r, 5, sr->lcl[i], vf);
-			worksheet_write_number(ws, r, 6, sr->ucl[i], vf);
-			worksheet_write_string(
+			weblib.worksheet_write_number(ws, r, 4, sr->mean[i], vf);
+			weblib.worksheet_write_number(ws, r, 5, sr->lcl[i], vf);
+			weblib.worksheet_write_number(ws, r, 6, sr->ucl[i], vf);
+			weblib.worksheet_write_string(
 				ws, r, 7, variation_word(stats_xmr_variation(sr->flags[i], sr->polarity)),
 				NULL);
 		}
 		rules_text(sr->flags[i], rules, sizeof rules);
 		if (rules[0])
-			worksheet_write_string(ws, r, 8, rules, NULL);
+			weblib.worksheet_write_string(ws, r, 8, rules, NULL);
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR || !(f = fopen(path, "rb"))) {
+	if (weblib.workbook_close(wb) != LXW_NO_ERROR || !(f = fopen(path, "rb"))) {
 		struct cu_err err;
 
 		unlink(path);

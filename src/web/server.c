@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <microhttpd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include "web/app.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/weblib.h"
 
 struct web_server {
 	struct MHD_Daemon *d;
@@ -44,13 +44,13 @@ static void headers(const struct web_server *w, struct MHD_Response *r, const ch
 		 "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
 		 "frame-ancestors 'none'; form-action 'self'",
 		 nonce ? " 'nonce-" : "", nonce ? nonce : "", nonce ? "'" : "");
-	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Content-Security-Policy", csp);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	weblib.MHD_add_response_header(r, "Content-Type", type);
+	weblib.MHD_add_response_header(r, "Content-Security-Policy", csp);
+	weblib.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	weblib.MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	weblib.MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	if (w->cfg.secure)
-		MHD_add_response_header(r, "Strict-Transport-Security",
+		weblib.MHD_add_response_header(r, "Strict-Transport-Security",
 					"max-age=31536000; includeSubDomains");
 }
 
@@ -74,19 +74,19 @@ static enum MHD_Result send_text(struct web_server *w, struct MHD_Connection *c,
 				 const char *method, const char *url, unsigned status,
 				 const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	struct MHD_Response *r = weblib.MHD_create_response_from_buffer(strlen(text), (void *)text,
 								MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	headers(w, r, "text/plain; charset=utf-8", NULL);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	weblib.MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
+		weblib.MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
 	if (status == MHD_HTTP_CONTENT_TOO_LARGE)
-		MHD_add_response_header(r, "Connection", "close");
+		weblib.MHD_add_response_header(r, "Connection", "close");
 	access_log(w, method, url, status);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	ret = weblib.MHD_queue_response(c, status, r);
+	weblib.MHD_destroy_response(r);
 	return ret;
 }
 
@@ -140,16 +140,16 @@ static enum MHD_Result send_asset(struct web_server *w, struct MHD_Connection *c
 		close(fd);
 		return MHD_NO;
 	}
-	r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd); /* MHD owns fd now */
+	r = weblib.MHD_create_response_from_fd((uint64_t)sb.st_size, fd); /* MHD owns fd now */
 	if (!r) {
 		close(fd);
 		return MHD_NO;
 	}
 	headers(w, r, type, NULL);
-	MHD_add_response_header(r, "Cache-Control", "public, max-age=86400");
+	weblib.MHD_add_response_header(r, "Cache-Control", "public, max-age=86400");
 	*status = MHD_HTTP_OK;
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	ret = weblib.MHD_queue_response(c, MHD_HTTP_OK, r);
+	weblib.MHD_destroy_response(r);
 	return ret;
 }
 
@@ -185,7 +185,7 @@ static void conn_free(struct conn *k)
 	if (!k)
 		return;
 	if (k->pp)
-		MHD_destroy_post_processor(k->pp);
+		weblib.MHD_destroy_post_processor(k->pp);
 	for (int i = 0; i < k->nform; i++) {
 		free(k->key[i]);
 		free(k->val[i]);
@@ -269,7 +269,7 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		weblib.MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
 	snprintf(out, n, "unknown");
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
@@ -292,7 +292,7 @@ static enum MHD_Result respond(struct web_server *w, struct MHD_Connection *c,
 
 	req.method = method;
 	req.path = url;
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, &req);
+	weblib.MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, &req);
 	for (int i = 0; i < k->nform; i++)
 		req.form[req.nform++] = (struct web_kv){ k->key[i], k->val[i] };
 	if (k->upload_fd >= 0) {
@@ -300,10 +300,10 @@ static enum MHD_Result respond(struct web_server *w, struct MHD_Connection *c,
 		req.upload_name = k->upload_name;
 		req.upload_bytes = k->upload_bytes;
 	}
-	req.cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+	req.cookie_session = weblib.MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
 							 auth_cookie_name(w->auth));
-	req.cookie_pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, APP_PRE_COOKIE);
-	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+	req.cookie_pre = weblib.MHD_lookup_connection_value(c, MHD_COOKIE_KIND, APP_PRE_COOKIE);
+	req.accept = weblib.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
 	if (!req.accept)
 		req.accept = "";
 	client_addr(c, addr, sizeof addr);
@@ -328,23 +328,23 @@ static enum MHD_Result respond(struct web_server *w, struct MHD_Connection *c,
 	}
 	text = cu_buf_detach(&body, &n);
 	/* MHD takes the buffer and frees it with free() once sent. */
-	r = MHD_create_response_from_buffer_with_free_callback(n, text ? text : xstrdup(""), free);
+	r = weblib.MHD_create_response_from_buffer_with_free_callback(n, text ? text : xstrdup(""), free);
 	headers(w, r, res.type ? res.type : "text/html; charset=utf-8", req.nonce);
-	MHD_add_response_header(r, "Cache-Control",
+	weblib.MHD_add_response_header(r, "Cache-Control",
 				res.cacheable ? "private, max-age=60" : "no-store");
 	if (res.location[0])
-		MHD_add_response_header(r, "Location", res.location);
+		weblib.MHD_add_response_header(r, "Location", res.location);
 	for (int i = 0; i < res.ncookies; i++)
-		MHD_add_response_header(r, "Set-Cookie", res.cookies[i]);
+		weblib.MHD_add_response_header(r, "Set-Cookie", res.cookies[i]);
 	if (res.download[0]) {
 		char cd[200];
 
 		snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", res.download);
-		MHD_add_response_header(r, "Content-Disposition", cd);
+		weblib.MHD_add_response_header(r, "Content-Disposition", cd);
 	}
 	access_log(w, method, url, res.status);
-	ret = MHD_queue_response(c, res.status, r);
-	MHD_destroy_response(r);
+	ret = weblib.MHD_queue_response(c, res.status, r);
+	weblib.MHD_destroy_response(r);
 	cu_buf_release(&body);
 	return ret;
 }
@@ -362,7 +362,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!k) { /* first call: headers only */
 		bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 		bool post = strcmp(method, "POST") == 0;
-		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		const char *len = weblib.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							      "Content-Length");
 
 		k = xcalloc(1, sizeof *k);
@@ -382,7 +382,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 					 "request too large\n");
 		}
 		if (post) {
-			k->pp = MHD_create_post_processor(c, 16 * 1024, on_field, k);
+			k->pp = weblib.MHD_create_post_processor(c, 16 * 1024, on_field, k);
 			if (!k->pp) {
 				k->done = true;
 				return send_text(w, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
@@ -403,7 +403,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return send_text(w, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
 					 "request too large\n");
 		}
-		if (!k->pp || MHD_post_process(k->pp, upload, n) != MHD_YES) {
+		if (!k->pp || weblib.MHD_post_process(k->pp, upload, n) != MHD_YES) {
 			k->done = true;
 			return send_text(w, c, method, url, MHD_HTTP_BAD_REQUEST,
 					 k->bad_form ? "too many form fields or files\n"
@@ -443,6 +443,10 @@ struct web_server *web_start(const struct web_config *cfg, struct cu_err *err)
 	const union MHD_DaemonInfo *info;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
+	if (weblib_load(err)) {
+		free(w);
+		return NULL;
+	}
 	w->cfg = *cfg;
 	{
 		struct auth_config ac;
@@ -465,7 +469,7 @@ struct web_server *web_start(const struct web_config *cfg, struct cu_err *err)
 					   "127.0.0.1", cfg->address);
 		return NULL;
 	}
-	w->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	w->d = weblib.MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
 				0, NULL, NULL, handle, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
 				MHD_OPTION_SOCK_ADDR, &sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cores > 0 ? cores : 1),
@@ -482,7 +486,7 @@ struct web_server *web_start(const struct web_config *cfg, struct cu_err *err)
 			   cfg->address ? cfg->address : "127.0.0.1", cfg->port, strerror(errno));
 		return NULL;
 	}
-	info = MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
+	info = weblib.MHD_get_daemon_info(w->d, MHD_DAEMON_INFO_BIND_PORT);
 	w->port = info ? info->port : cfg->port;
 	return w;
 }
@@ -496,7 +500,7 @@ void web_stop(struct web_server *w)
 {
 	if (!w)
 		return;
-	MHD_stop_daemon(w->d);
+	weblib.MHD_stop_daemon(w->d);
 	ranking_cache_clear();
 	web_cache_clear();
 	auth_free(w->auth);

@@ -1,7 +1,7 @@
 /*
  * custodian serve through the built binary: the configuration file (read, located errors,
  * the command line winning over it) and a graceful stop on SIGTERM (the process answers, then
- * stops cleanly with exit status 0).
+ * stops cleanly with exit status 0); the web server's libraries are loaded by serve only.
  */
 #include <arpa/inet.h>
 #include <signal.h>
@@ -58,6 +58,48 @@ static void config_errors_are_located(void)
 	CHECK_INT(serve_with(write_ini("f.ini", "[server]\ndatabase = /nonexistent/x.db\n")), 1);
 }
 
+/* Whether the process PID has a file whose name holds NAME mapped (/proc/PID/maps). */
+static int maps_library(pid_t pid, const char *name)
+{
+	char path[64], line[1024];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, name) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * The program itself does not depend on libmicrohttpd or libxlsxwriter (or the TLS stack they
+ * bring): the dynamic loader, asked to list what it would load (LD_TRACE_LOADED_OBJECTS, as
+ * ldd does), names SQLite but neither of them. serves_and_stops_on_sigterm checks that a
+ * serving process has them mapped.
+ */
+static void only_serve_loads_the_web_libraries(void)
+{
+	char cmd[512], list[8192];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "LD_TRACE_LOADED_OBJECTS=1 %s", CU_BINARY);
+	if (!(p = popen(cmd, "r"))) {
+		CHECK(!"popen");
+		return;
+	}
+	n = fread(list, 1, sizeof list - 1, p);
+	list[n] = '\0';
+	CHECK_INT(pclose(p), 0);
+	CHECK_CONTAINS(list, "libsqlite3.so");
+	CHECK(!strstr(list, "libmicrohttpd"));
+	CHECK(!strstr(list, "libxlsxwriter"));
+	CHECK(!strstr(list, "libgnutls"));
+}
+
 /* Serve from a config file on port 0 (the command line wins over the file's port), answer a
  * request, then stop on SIGTERM with status 0. */
 static void serves_and_stops_on_sigterm(void)
@@ -88,6 +130,8 @@ static void serves_and_stops_on_sigterm(void)
 	}
 	CHECK(sscanf(buf, "custodian is serving http://127.0.0.1:%u/", &port) == 1);
 	CHECK(port != 1 && port != 0);
+	CHECK_INT(maps_library(pid, "libmicrohttpd.so"), 1);
+	CHECK_INT(maps_library(pid, "libxlsxwriter.so"), 1);
 	if (port) {
 		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -121,6 +165,7 @@ int main(void)
 	snprintf(cmd, sizeof cmd, "%s -d %s init >/dev/null", CU_BINARY, db);
 	if (system(cmd) != 0)
 		return 2;
+	RUN(only_serve_loads_the_web_libraries);
 	RUN(config_errors_are_located);
 	RUN(serves_and_stops_on_sigterm);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
