@@ -325,18 +325,17 @@ int stats_grouped_run(const struct stats_grouped *m, const struct stats_args *a,
  * The state of stats_grouped_stream. T (the scan's table) holds the rows of the group being
  * read; G has the key and order columns and, when a group is handed over, one group whose rows
  * are 0 .. n - 1 of T. The sort is checked on each pair of neighbouring rows at the first of
- * the compared columns (keys, then order) whose text differs: the pair is in order as text, or
- * as numbers, or both, and which applies is known only once every cell of the column is seen
- * (at the end).
+ * the compared columns (keys, then order) whose text differs. A column whose first cell is a
+ * number compares as numbers; should a later cell not be one, the column compares as text
+ * (stats_groups_make) and the stream stops there, leaving the table to sort it out. A column
+ * whose first cell is not a number compares as text throughout.
  */
 struct stream_col {
 	int col;
 	char *text;    /* the last row's cell (a copy: T may have dropped the row) */
 	size_t n, cap;
-	double num;    /* ... as a number, when ISNUM */
-	unsigned char isnum;
-	unsigned char numeric;           /* every cell so far is a number */
-	unsigned char bad_text, bad_num; /* a pair is out of order as text, as numbers */
+	double num;    /* ... as a number, in a numeric column */
+	int numeric;   /* the column compares as numbers (its first cell is one) */
 };
 
 struct stream {
@@ -448,32 +447,22 @@ static int stream_row(void *arg, struct ingest_table *t, const struct cu_str *f,
 		struct stream_col *c = &s->cmp[k];
 		struct cu_str q = f[c->col];
 		double v = 0;
-		int isnum;
 
 		if (s->started && same_text(c, q))
 			continue;
-		isnum = cell_num(q, &v);
 		if (!s->started) {
-			c->numeric = (unsigned char)isnum;
-		} else {
-			if (!isnum)
-				c->numeric = 0;
-			if (first == s->ncmp) {
-				int d = text_cmp(c, q);
-
-				first = k;
-				if (isnum && c->isnum) {
-					if (v == c->num) /* equal as numbers, not as text */
-						return STREAM_STOP;
-					c->bad_num |= c->num > v;
-					c->bad_text |= d > 0;
-				} else if (d > 0) { /* the column compares as text: out of order */
-					return STREAM_STOP;
-				}
-				if (c->bad_text && (c->bad_num || !c->numeric))
-					return STREAM_STOP;
-			}
+			c->numeric = cell_num(q, &v);
+		} else if (c->numeric) {
+			if (!cell_num(q, &v))
+				return STREAM_STOP; /* the column compares as text after all */
+			/* Out of order, or equal as numbers but not as text ("1", "1.0"). */
+			if (first == s->ncmp && v <= c->num)
+				return STREAM_STOP;
+		} else if (first == s->ncmp && text_cmp(c, q) > 0) {
+			return STREAM_STOP;
 		}
+		if (first == s->ncmp)
+			first = k;
 		if (q.n > c->cap) {
 			c->cap = q.n > 2 * c->cap ? q.n : 2 * c->cap;
 			c->text = xrealloc(c->text, c->cap);
@@ -481,7 +470,6 @@ static int stream_row(void *arg, struct ingest_table *t, const struct cu_str *f,
 		for (size_t i = 0; i < q.n; i++)
 			c->text[i] = q.p[i];
 		c->n = q.n;
-		c->isnum = (unsigned char)isnum;
 		c->num = v;
 	}
 	if (!s->started) {
@@ -508,9 +496,6 @@ int stats_grouped_stream(const struct stats_grouped *m, const struct stats_args 
 	rc = ingest_table_scan(&t, a->in, stream_head, stream_row, &s, &s.err);
 	if (!rc)
 		rc = stream_flush(&s, &t);
-	for (size_t k = 0; k < s.ncmp && !rc; k++)
-		if (s.cmp[k].numeric ? s.cmp[k].bad_num : s.cmp[k].bad_text)
-			rc = STREAM_STOP;
 	if (!rc)
 		m->finish(s.state, out);
 	if (s.state)

@@ -84,8 +84,8 @@ int stats_grouped_run(const struct stats_grouped *m, const struct stats_args *a,
  * read: for a file already sorted by the --by columns and then --order, the common case, this
  * writes exactly what stats_grouped_run writes after ingest_table_load, without the whole
  * table in memory. The rules of the sort (a column compares as numbers when every cell of it
- * is one, else as text) are checked as the rows come; since a column's kind is known only at
- * the end, the output may be wrong until then. Returns 0 when every row was read and the
+ * is one, else as text) are checked as the rows come: a column that starts with numbers is
+ * taken for numeric, and a cell in it that is not a number ends the stream. Returns 0 when every row was read and the
  * output written is the result; else 1, and what was written to OUT must be thrown away and
  * the method run over the table instead: an error of any kind, rows out of order, two rows of
  * one series with the same order value, or keys that are equal as numbers but not as text

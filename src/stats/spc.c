@@ -132,24 +132,33 @@ static int two3_side(const double *x, size_t i, const struct lines *l, enum stat
 	return x[i] > l->mean + w ? 1 : x[i] < l->mean - w ? -1 : 0;
 }
 
+/*
+ * Two of three: in each window of three points, two or more on the same side beyond the
+ * 2-sigma line mark those points. Each point's side is found once and carried through the
+ * three windows it belongs to.
+ */
 static void mark_two_of_three(const double *x, size_t len, const struct lines *l,
 			      enum stats_two3 mode, unsigned char *f)
 {
-	for (size_t j = 0; j + 3 <= len; j++) {
-		int sd[3], rtm = 0;
+	int sd[3] = { 0, 0, 0 }, sm[3] = { 0, 0, 0 }; /* the window's 2-sigma and mean sides */
 
-		for (int k = 0; k < 3; k++) {
-			sd[k] = two3_side(x, j + (size_t)k, l, mode);
-			rtm += sign_of(x[j + k] - l->mean);
-		}
+	for (size_t i = 0; i < len; i++) {
+		sd[0] = sd[1];
+		sd[1] = sd[2];
+		sd[2] = two3_side(x, i, l, mode);
+		sm[0] = sm[1];
+		sm[1] = sm[2];
+		sm[2] = sign_of(x[i] - l->mean);
+		if (i < 2 || (sd[0] == 0) + (sd[1] == 0) + (sd[2] == 0) > 1)
+			continue;
 		for (int side = -1; side <= 1; side += 2) {
 			int hits = (sd[0] == side) + (sd[1] == side) + (sd[2] == side);
 
-			if (hits < 2 || (mode == STATS_TWO3_CLOSE && rtm != 3 * side))
+			if (hits < 2 || (mode == STATS_TWO3_CLOSE && sm[0] + sm[1] + sm[2] != 3 * side))
 				continue;
 			for (int k = 0; k < 3; k++)
 				if (sd[k] == side)
-					f[j + k] |= STATS_XMR_TWO3 | side_bit(side);
+					f[i - 2 + (size_t)k] |= STATS_XMR_TWO3 | side_bit(side);
 		}
 	}
 }

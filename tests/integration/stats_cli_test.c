@@ -210,6 +210,47 @@ static void xmr_sorted_and_unsorted_input_agree(void)
 }
 
 /*
+ * A key column that starts with numbers and then holds text compares as text (every cell is
+ * not a number): read group by group, the file is taken for numeric until "P3" and then
+ * charted from memory instead; written to standard output (always from memory), the same
+ * bytes. Rows in text order 1, 2, P3, each of 3 months; a column of text from its first cell
+ * (P1, P2, Q) is read group by group throughout.
+ */
+static void xmr_key_column_turning_to_text(void)
+{
+	static const char *const files[2][2] = {
+		{ "turns.csv", "org,month,value\n1,1,5\n1,2,6\n1,3,7\n2,1,4\n2,2,4\n2,3,9\n"
+			       "P3,1,1\nP3,2,2\nP3,3,3\n" },
+		{ "text.csv", "org,month,value\nP1,1,5\nP1,2,6\nP1,3,7\nP2,1,4\nP2,2,4\nP2,3,9\n"
+			      "Q,1,1\nQ,2,2\nQ,3,3\n" },
+	};
+
+	for (int v = 0; v < 2; v++) {
+		const char *in = tmp(files[v][0]), *out = tmp("turns_out.csv");
+		const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "org",
+				       "--order", "month", NULL };
+		const char *to_stdout[] = { CU_BINARY, "stats", "xmr", "--in", in, "--out", "-",
+					    "--by", "org", "--order", "month", NULL };
+		char piped[4096];
+		char *got;
+
+		write_file(in, files[v][1]);
+		CHECK_INT(run(argv), 0);
+		CHECK_INT(test_exec(to_stdout, NULL, piped, sizeof piped, errbuf, sizeof errbuf), 0);
+		if (!(got = slurp(out))) {
+			CHECK(!"the output reads back");
+			continue;
+		}
+		CHECK_STR(got, piped);
+		/* Groups in the file's order; means 6, 17/3 and 2 (and 2 for Q). */
+		CHECK_CONTAINS(got, v ? "\nP1,1,5,6," : "\n1,1,5,6,");
+		CHECK_CONTAINS(got, v ? "\nP2,3,9,5.666666666666667," : "\n2,3,9,5.666666666666667,");
+		CHECK_CONTAINS(got, v ? "\nQ,3,3,2," : "\nP3,3,3,2,");
+		free(got);
+	}
+}
+
+/*
  * Whether a sorted file is read group by group or sorted in memory, the error reported is the
  * one the whole table reports first: a row with the wrong number of fields anywhere before a
  * bad value in the first series, and a repeated month anywhere before a series too short.
@@ -753,6 +794,7 @@ int main(void)
 	RUN(xmr_agrees_with_the_r_peer);
 	RUN(xmr_sorts_and_reports_verdicts);
 	RUN(xmr_sorted_and_unsorted_input_agree);
+	RUN(xmr_key_column_turning_to_text);
 	RUN(xmr_errors_are_reported_in_the_same_order);
 	RUN(xmr_writes_shortest_numbers);
 	RUN(intervals_match_reference_rows);
