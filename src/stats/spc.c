@@ -62,6 +62,19 @@ static int sign_of(double d)
 	return (d > 0) - (d < 0);
 }
 
+/*
+ * The length of the run of same signs ending at a point of sign S, after one of LEN ending at
+ * the point before, of sign PREV: LEN + 1 when S is PREV, else 1; 0 when S is 0 (a point on the
+ * line ends a run and starts none). Without a branch: on random data whether S is PREV is a
+ * coin toss, and a mispredicted branch per point was most of the rules' time.
+ */
+static unsigned run_length(unsigned len, int s, int prev)
+{
+	unsigned keep = -(unsigned)(s == prev), on = -(unsigned)(s != 0);
+
+	return ((len & keep) + 1) & on;
+}
+
 static unsigned char side_bit(int side)
 {
 	return side > 0 ? STATS_XMR_HIGH : STATS_XMR_LOW;
@@ -74,17 +87,18 @@ static unsigned char side_bit(int side)
  */
 static void mark_mean_runs(const double *x, size_t len, double mean, int run, unsigned char *f)
 {
-	int prev = 0, count = 0;
+	int prev = 0;
+	unsigned count = 0, need = (unsigned)run;
 
 	for (size_t i = 0; i < len; i++) {
 		int s = sign_of(x[i] - mean);
 
-		count = s != 0 && s == prev ? count + 1 : (s != 0);
+		count = run_length(count, s, prev);
 		prev = s;
-		if (count == run) {
-			for (size_t j = i + 1 - (size_t)run; j <= i; j++)
+		if (count == need) {
+			for (size_t j = i + 1 - need; j <= i; j++)
 				f[j] |= STATS_XMR_SHIFT | side_bit(s);
-		} else if (count > run) {
+		} else if (count > need) {
 			f[i] |= STATS_XMR_SHIFT | side_bit(s);
 		}
 	}
@@ -93,15 +107,16 @@ static void mark_mean_runs(const double *x, size_t len, double mean, int run, un
 /* Trends: RUN points need RUN - 1 steps in the same direction. */
 static void mark_trends(const double *x, size_t len, int run, unsigned char *f)
 {
-	int prev = 0, steps = 0, need = run - 1;
+	int prev = 0;
+	unsigned steps = 0, need = (unsigned)run - 1;
 
 	for (size_t i = 1; i < len; i++) {
 		int s = sign_of(x[i] - x[i - 1]);
 
-		steps = s != 0 && s == prev ? steps + 1 : (s != 0);
+		steps = run_length(steps, s, prev);
 		prev = s;
 		if (steps == need) {
-			for (size_t j = i - (size_t)need; j <= i; j++)
+			for (size_t j = i - need; j <= i; j++)
 				f[j] |= STATS_XMR_TREND | side_bit(s);
 		} else if (steps > need) {
 			f[i] |= STATS_XMR_TREND | side_bit(s);
