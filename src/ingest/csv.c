@@ -30,6 +30,13 @@
 #include "base/mem.h"
 
 #define BLOCK (1024 * 1024)
+/*
+ * The read loop's window, to start with (it grows for a record longer than half of it): small
+ * enough to stay in the core's own cache between read() filling it and the parser reading it,
+ * and to touch few pages (a 1 MiB window made `custodian stats` over a 5 MB file 4 ms slower
+ * in all, a fault per page on first fill and the parser reading from further out).
+ */
+#define WINDOW (128 * 1024)
 /* Below this a file is read on one thread: starting threads would cost more than it saves. */
 #define PAR_MIN_BYTES (8 * 1024 * 1024)
 
@@ -525,7 +532,7 @@ struct loop {
 
 static int loop_run(struct loop *l)
 {
-	size_t cap = BLOCK + 1, pos = 0, len = 0, limit = max_window(&l->ps) + 1;
+	size_t cap = WINDOW + 1, pos = 0, len = 0, limit = max_window(&l->ps) + 1;
 	char *buf = xmalloc(cap);
 	int eof = 0, rc = 0;
 
