@@ -88,6 +88,10 @@ int main(int argc, char **argv)
 	snprintf(ctx.actor.name, sizeof ctx.actor.name, "cli:%.50s", pw ? pw->pw_name : "unknown");
 	ctx.actor.role = MODEL_ROLE_SYSTEM;
 
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
 	while ((c = getopt(argc, argv, "+d:h")) != -1) {
 		switch (c) {
 		case 'd':

@@ -1,5 +1,6 @@
 /*
- * custodian serve through the built binary: the configuration file (read, located errors,
+ * The built binary: its usage (--help, -h, no command, an unknown command); custodian serve
+ * through it: the configuration file (read, located errors,
  * the command line winning over it) and a graceful stop on SIGTERM (the process answers, then
  * stops cleanly with exit status 0); the web server's libraries are loaded by serve only.
  */
@@ -56,6 +57,36 @@ static void config_errors_are_located(void)
 	CHECK_CONTAINS(errbuf, "/nonexistent/custodian.ini: cannot read the file");
 	/* A database named in the file that does not exist: refused before serving. */
 	CHECK_INT(serve_with(write_ini("f.ini", "[server]\ndatabase = /nonexistent/x.db\n")), 1);
+}
+
+/* Asked for help, the program prints its commands and exits 0; without a command, or with an
+ * unknown one, it says so on standard error and exits 1. */
+static void usage_and_help(void)
+{
+	static const char *const help[2] = { "--help", "-h" };
+	char out[4096];
+
+	for (int i = 0; i < 2; i++) {
+		const char *argv[] = { CU_BINARY, help[i], NULL };
+
+		out[0] = '\0';
+		CHECK_INT(test_exec(argv, NULL, out, sizeof out, errbuf, sizeof errbuf), 0);
+		CHECK_CONTAINS(out, "usage: custodian [-d DB] COMMAND [ARGS]");
+		CHECK_CONTAINS(out, "  stats ");
+		CHECK_STR(errbuf, "");
+	}
+	{
+		const char *argv[] = { CU_BINARY, NULL };
+
+		CHECK_INT(test_exec(argv, NULL, out, sizeof out, errbuf, sizeof errbuf), 1);
+		CHECK_CONTAINS(errbuf, "usage: custodian [-d DB] COMMAND [ARGS]");
+	}
+	{
+		const char *argv[] = { CU_BINARY, "frobnicate", NULL };
+
+		CHECK_INT(test_exec(argv, NULL, out, sizeof out, errbuf, sizeof errbuf), 1);
+		CHECK_CONTAINS(errbuf, "custodian: unknown command \"frobnicate\"");
+	}
 }
 
 /* Whether the process PID has a file whose name holds NAME mapped (/proc/PID/maps). */
@@ -165,6 +196,7 @@ int main(void)
 	snprintf(cmd, sizeof cmd, "%s -d %s init >/dev/null", CU_BINARY, db);
 	if (system(cmd) != 0)
 		return 2;
+	RUN(usage_and_help);
 	RUN(only_serve_loads_the_web_libraries);
 	RUN(config_errors_are_located);
 	RUN(serves_and_stops_on_sigterm);
