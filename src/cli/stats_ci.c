@@ -30,9 +30,9 @@ static void put_head(struct csv_line *l, const struct ingest_table *t, const cha
 
 static void put_interval(struct csv_line *l, const struct stats_interval *iv, double k)
 {
-	csv_line_shortest(l, k * iv->est);
-	csv_line_shortest(l, k * iv->lower);
-	csv_line_shortest(l, k * iv->upper);
+	csv_line_num(l, k * iv->est);
+	csv_line_num(l, k * iv->lower);
+	csv_line_num(l, k * iv->upper);
 }
 
 static int row_fail(const struct ingest_table *t, size_t r, int status, const char *why,
@@ -156,10 +156,10 @@ static int run_mean(const struct stats_args *a, const struct ingest_table *t, FI
 		}
 		stats_put_keys(&l, t, &g, g.row[g.start[grp]]);
 		csv_line_int(&l, (long long)n);
-		csv_line_shortest(&l, iv.est);
-		csv_line_shortest(&l, sd);
-		csv_line_shortest(&l, iv.lower);
-		csv_line_shortest(&l, iv.upper);
+		csv_line_num(&l, iv.est);
+		csv_line_num(&l, sd);
+		csv_line_num(&l, iv.lower);
+		csv_line_num(&l, iv.upper);
 		csv_line_end(&l, out);
 	}
 	rc = 0;
@@ -352,12 +352,12 @@ static int run_std(const struct stats_args *a, const struct ingest_table *t, FIL
 			goto done;
 		}
 		stats_put_keys(&l, t, &g, rows[0]);
-		csv_line_shortest(&l, o);
+		csv_line_num(&l, o);
 		if (!dsr)
-			csv_line_shortest(&l, e);
-		csv_line_shortest(&l, iv.est);
-		csv_line_shortest(&l, iv.lower);
-		csv_line_shortest(&l, iv.upper);
+			csv_line_num(&l, e);
+		csv_line_num(&l, iv.est);
+		csv_line_num(&l, iv.lower);
+		csv_line_num(&l, iv.upper);
 		csv_line_end(&l, out);
 	}
 	rc = 0;

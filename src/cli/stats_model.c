@@ -84,7 +84,7 @@ static int run_cusum(const struct stats_args *a, const struct ingest_table *t, F
 		csv_line_int(&l, (long long)res.n);
 		csv_line_int(&l, (long long)res.alarms);
 		csv_line_int(&l, (long long)res.first_alarm);
-		csv_line_shortest(&l, res.s_end);
+		csv_line_num(&l, res.s_end);
 		csv_line_end(&l, out);
 	}
 	rc = 0;
@@ -214,12 +214,12 @@ static int run_logit(const struct stats_args *a, const struct ingest_table *t, F
 
 			stats_put_keys(&l, t, &g, rows[0]);
 			csv_line_text(&l, term);
-			csv_line_shortest(&l, beta[j]);
-			csv_line_shortest(&l, se[j]);
+			csv_line_num(&l, beta[j]);
+			csv_line_num(&l, se[j]);
 			csv_line_raw(&l, status == STATS_OK ? "converged" :
 				     status == STATS_ESEPARATE ? "separated" : "not_converged");
 			csv_line_int(&l, fit.iterations);
-			csv_line_shortest(&l, fit.deviance);
+			csv_line_num(&l, fit.deviance);
 			csv_line_end(&l, out);
 		}
 		free(terms);
@@ -320,15 +320,15 @@ static int run_funnel(const struct stats_args *a, const struct ingest_table *t, 
 				break;
 			for (size_t c = 0; c < t->ncol; c++)
 				csv_line_text(&l, ingest_table_cell(t, rows[i], c));
-			csv_line_shortest(&l, o[i] / e[i]);
-			csv_line_shortest(&l, target);
+			csv_line_num(&l, o[i] / e[i]);
+			csv_line_num(&l, target);
 			for (int k = 0; k < 2; k++) {
-				csv_line_shortest(&l, lim[k].lower);
-				csv_line_shortest(&l, lim[k].upper);
+				csv_line_num(&l, lim[k].lower);
+				csv_line_num(&l, lim[k].upper);
 			}
 			csv_line_int(&l, cls);
-			csv_line_shortest(&l, od >= 0 ? fod.phi : NAN);
-			csv_line_shortest(&l, od >= 0 ? fod.tau2 : NAN);
+			csv_line_num(&l, od >= 0 ? fod.phi : NAN);
+			csv_line_num(&l, od >= 0 ? fod.tau2 : NAN);
 			csv_line_end(&l, out);
 		}
 		if (st) {

@@ -326,10 +326,10 @@ static int run_attr(const struct stats_args *a, const struct ingest_table *t, FI
 			csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)xcol));
 			if (ncol >= 0)
 				csv_line_text(&l, ingest_table_cell(t, rows[i], (size_t)ncol));
-			csv_line_shortest(&l, v[i]);
-			csv_line_shortest(&l, res.centre);
-			csv_line_shortest(&l, lo[i]);
-			csv_line_shortest(&l, hi[i]);
+			csv_line_num(&l, v[i]);
+			csv_line_num(&l, res.centre);
+			csv_line_num(&l, lo[i]);
+			csv_line_num(&l, hi[i]);
 			csv_line_raw(&l, v[i] < lo[i] || v[i] > hi[i] ? "1" : "0");
 			csv_line_end(&l, out);
 		}

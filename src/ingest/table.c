@@ -364,13 +364,6 @@ void csv_line_rawn(struct csv_line *l, const char *s, size_t n)
 
 void csv_line_num(struct csv_line *l, double v)
 {
-	line_sep(l, 32);
-	if (!isnan(v))
-		l->n += (size_t)snprintf(l->p + l->n, 32, "%.17g", v);
-}
-
-void csv_line_shortest(struct csv_line *l, double v)
-{
 	line_sep(l, CU_NUM_FMT_MAX);
 	if (!isnan(v))
 		l->n += cu_num_fmt(v, l->p + l->n);

@@ -84,11 +84,9 @@ void csv_line_text(struct csv_line *l, const char *s);
 /* The same for the N bytes of S, which are followed by a NUL (a table cell: ingest_table_str),
  * faster for the usual cell that needs neither quotes nor a guard. */
 void csv_line_textn(struct csv_line *l, const char *s, size_t n);
-/* A number with 17 significant digits (it reads back exactly); NaN is an empty cell. */
+/* A number as the shortest decimal that reads back as the same double (cu_num_fmt: "0.406",
+ * where %.17g writes "0.40600000000000003"); NaN is an empty cell. */
 void csv_line_num(struct csv_line *l, double v);
-/* A number as the shortest decimal that reads back exactly (cu_num_fmt: "0.1" where
- * csv_line_num writes "0.10000000000000001"); NaN is an empty cell. */
-void csv_line_shortest(struct csv_line *l, double v);
 void csv_line_int(struct csv_line *l, long long v);
 /* Text known to need no quoting or guard (a preformatted number, a fixed word). */
 void csv_line_raw(struct csv_line *l, const char *s);
