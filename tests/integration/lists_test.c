@@ -32,7 +32,7 @@
 
 static char dir[] = "/tmp/cu-lists-XXXXXX";
 static const char *PW = "plum kettle orbit 9 lantern";
-static char cookie[128], csrf[64];
+static char cookie[HTTP_COOKIE_MAX], csrf[HTTP_CSRF_MAX];
 
 /* The hostile text each list carries somewhere: markup, an ampersand and both quotes. */
 #define HOSTILE "<img src=x onerror=alert(1)> & \"Quote\" 'Apos'"
@@ -788,9 +788,7 @@ static void view_validates_its_query(void)
 
 int main(void)
 {
-	struct web_config cfg = { .address = "127.0.0.1", .port = 0, .home = CU_SOURCE_DIR, .quiet = 1 };
 	struct web_server *w;
-	struct cu_err err;
 	char db[64], cmd[1024];
 
 	if (!mkdtemp(dir))
@@ -798,18 +796,9 @@ int main(void)
 	snprintf(db, sizeof db, "%s/lists.db", dir);
 	if (setup(db))
 		return 2;
-	cfg.db_path = db;
-	cu_err_clear(&err);
-	if (!(w = web_start(&cfg, &err))) {
-		fprintf(stderr, "web_start: %s\n", err.msg);
-		return 2;
-	}
-	http_port = web_port(w);
 	http_password = PW;
-	if (http_sign_in("ada", cookie, sizeof cookie, csrf, sizeof csrf)) {
-		fprintf(stderr, "cannot sign in as ada: %.300s\n", http_reply);
+	if (!(w = http_serve(db, (const char *const[]){ "ada" }, 1, &cookie, &csrf)))
 		return 2;
-	}
 	RUN(view_validates_its_query);
 	RUN(every_list_spans_two_pages_or_more);
 	RUN(every_column_sorts_both_ways_on_every_page);

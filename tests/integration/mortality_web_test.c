@@ -68,7 +68,7 @@ static int count_of(const char *hay, const char *needle)
 
 enum { R_PUBLIC, R_ADMIN, R_COMM, R_PROV, R_PROV2, R_REG, R_OVER, NROLE };
 static const char *const role_user[NROLE] = { NULL, "ada", "cam", "pat", "pam", "reg", "ovi" };
-static char cookie[NROLE][128], csrf[NROLE][64];
+static char cookie[NROLE][HTTP_COOKIE_MAX], csrf[NROLE][HTTP_CSRF_MAX];
 
 /* Providers in the spells files: four organisations set up here (RS001's name is hostile),
  * RS005 created by the import, and a code that is no organisation code, full of markup. */
@@ -690,17 +690,6 @@ static void denied_looks_like_missing(void)
 
 /* ---- the JSON API ---- */
 
-/* The last reply's body as JSON (a new reference), or NULL and a failure at LINE. */
-static json_t *reply_json(int line)
-{
-	json_error_t je;
-	json_t *j = json_loads(http_body(), 0, &je);
-
-	if (!j)
-		test_fail(__FILE__, line, "not JSON (%s): %.200s", je.text, http_body());
-	return j;
-}
-
 /* The value at PATH under J: member names and array indexes separated by '/', or NULL. */
 static json_t *jat(const json_t *j, const char *path)
 {
@@ -749,7 +738,7 @@ static json_t *api_get(int role, const char *path, int line)
 			  role_user[role], st);
 		return NULL;
 	}
-	return reply_json(line);
+	return http_body_json(__FILE__, line);
 }
 
 /*
@@ -1188,9 +1177,7 @@ static void period_imported_again_is_shown_once(void)
 
 int main(void)
 {
-	struct web_config cfg = { .address = "127.0.0.1", .port = 0, .home = CU_SOURCE_DIR, .quiet = 1 };
 	struct web_server *w;
-	struct cu_err err;
 	char cmd[1024];
 
 	if (!mkdtemp(dir))
@@ -1198,19 +1185,9 @@ int main(void)
 	snprintf(db, sizeof db, "%s/web.db", dir);
 	if (setup())
 		return 2;
-	cfg.db_path = db;
-	cu_err_clear(&err);
-	if (!(w = web_start(&cfg, &err))) {
-		fprintf(stderr, "web_start: %s\n", err.msg);
-		return 2;
-	}
-	http_port = web_port(w);
 	http_password = PW;
-	for (int r = 1; r < NROLE; r++)
-		if (http_sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
-			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], http_reply);
-			return 2;
-		}
+	if (!(w = http_serve(db, role_user, NROLE, cookie, csrf)))
+		return 2;
 	RUN(every_mortality_route_for_every_role);
 	RUN(public_is_sent_to_sign_in);
 	RUN(funnel_shows_what_custodian_shmi_computes);

@@ -40,7 +40,7 @@ static const char *PW = "plum kettle orbit 9 lantern";
 
 enum { R_PUBLIC, R_ADMIN, R_COMM, R_PROV, R_PROV2, R_REG, R_OVER, NROLE };
 static const char *const role_user[NROLE] = { NULL, "ada", "cam", "pat", "pam", "reg", "ovi" };
-static char cookie[NROLE][128], csrf[NROLE][64];
+static char cookie[NROLE][HTTP_COOKIE_MAX], csrf[NROLE][HTTP_CSRF_MAX];
 
 static int setup(const char *db)
 {
@@ -253,17 +253,6 @@ static void markup_and_sql_in_names_are_inert(void)
 
 /* ---- the API's resources against the test's own data ---- */
 
-/* The last reply's body as JSON (a new reference), or NULL with a failure recorded. */
-static json_t *body_json(int line)
-{
-	json_error_t je;
-	json_t *j = json_loads(http_body(), 0, &je);
-
-	if (!j)
-		test_fail(__FILE__, line, "not JSON (%s): %.200s", je.text, http_body());
-	return j;
-}
-
 /* Member KEY of object O as text, or "" (so CHECK_STR reports what was there). */
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -322,7 +311,7 @@ static void api_attention_is_the_home_page_ranking(void)
 
 	CHECK_INT(http_get(cookie[R_REG], "/api/v1/attention"), 200);
 	CHECK_CONTAINS(http_reply, "Content-Type: application/json");
-	if (!(j = body_json(__LINE__)))
+	if (!(j = http_body_json(__FILE__, __LINE__)))
 		return;
 	CHECK(json_is_null(json_object_get(j, "domain")));
 	CHECK(json_is_null(json_object_get(j, "service")));
@@ -359,7 +348,7 @@ static void api_attention_is_the_home_page_ranking(void)
 	CHECK_CONTAINS(http_body(), "The one provider you can see shows a special-cause concern");
 
 	CHECK_INT(http_get(cookie[R_PROV2], "/api/v1/attention"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		CHECK_INT(json_integer_value(json_object_get(j, "providers_considered")), 1);
 		r = json_array_get(json_object_get(j, "ranking"), 0);
 		CHECK_STR(jstr(r, "code"), "RCC");
@@ -402,7 +391,7 @@ static void api_attention_filters_as_the_page_does(void)
 
 		snprintf(url, sizeof url, "/api/v1/attention%s", cases[i].query);
 		CHECK_INT(http_get(cookie[R_REG], url), 200);
-		if (!(j = body_json(__LINE__)))
+		if (!(j = http_body_json(__FILE__, __LINE__)))
 			continue;
 		if (cases[i].domain[0])
 			CHECK_STR(jstr(j, "domain"), cases[i].domain);
@@ -453,7 +442,7 @@ static void api_funnel_judges_each_provider(void)
 	json_t *j, *od, *u;
 
 	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/AE_4HR_BREACH_T1"), 200);
-	if (!(j = body_json(__LINE__)))
+	if (!(j = http_body_json(__FILE__, __LINE__)))
 		return;
 	CHECK_STR(jstr(j, "indicator"), "AE_4HR_BREACH_T1");
 	CHECK_STR(jstr(j, "measure"), "proportion");
@@ -495,7 +484,7 @@ static void api_funnel_judges_each_provider(void)
 	CHECK_CONTAINS(http_body(), "widened for overdispersion");
 
 	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/AE_4HR_BREACH_T1?od=none"), 200);
-	if (!(j = body_json(__LINE__)))
+	if (!(j = http_body_json(__FILE__, __LINE__)))
 		return;
 	od = json_object_get(j, "overdispersion");
 	CHECK_STR(jstr(od, "asked"), "none");
@@ -523,7 +512,7 @@ static void api_funnel_judges_each_provider(void)
 
 	/* A denied provider is left out of the funnel, as on the page. */
 	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/indicator/AE_4HR_BREACH_T1"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		CHECK_NEAR(jnum(j, "target"), 0.1015, 1e-12);
 		od = json_object_get(j, "overdispersion");
 		CHECK(json_is_false(json_object_get(od, "estimated")));
@@ -537,7 +526,7 @@ static void api_funnel_judges_each_provider(void)
 	}
 	/* Administrators read no quality data: the funnel has no provider (the page says so). */
 	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/indicator/AE_4HR_BREACH_T1"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		CHECK_STR(jstr(j, "funnel"), "no_figures");
 		CHECK(json_is_null(json_object_get(j, "period_start")));
 		CHECK(json_is_null(json_object_get(j, "target")));
@@ -546,7 +535,7 @@ static void api_funnel_judges_each_provider(void)
 	}
 	/* Funnels are for proportions. */
 	CHECK_INT(http_get(cookie[R_REG], "/api/v1/indicator/HCAI_CDIFF_RATE"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		CHECK_STR(jstr(j, "funnel"), "not_a_proportion");
 		CHECK_INT(json_array_size(json_object_get(j, "providers")), 0);
 		json_decref(j);
@@ -579,7 +568,7 @@ static void api_admin_lists_match_setup(void)
 	CHECK(strstr(http_body(), "argon2") == NULL);
 	CHECK(strstr(http_body(), "hash") == NULL);
 	CHECK(strstr(http_body(), "password") == NULL);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		a = json_object_get(j, "users");
 		CHECK_INT(json_array_size(a), 6);
 		for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
@@ -596,7 +585,7 @@ static void api_admin_lists_match_setup(void)
 		json_decref(j);
 	}
 	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/admin/organisations"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		a = json_object_get(j, "organisations");
 		CHECK_INT(json_array_size(a), 5);
 		for (size_t i = 0; i < sizeof orgs / sizeof *orgs; i++) {
@@ -610,7 +599,7 @@ static void api_admin_lists_match_setup(void)
 		json_decref(j);
 	}
 	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/admin/relationships"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		a = json_object_get(j, "relationships");
 		CHECK_INT(json_array_size(a), 2);
 		for (size_t i = 0; i < json_array_size(a); i++) {
@@ -646,7 +635,7 @@ static void api_catalogue_is_the_loaded_file(void)
 
 	CHECK(file != NULL);
 	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/catalogue"), 200);
-	if (!file || !(j = body_json(__LINE__))) {
+	if (!file || !(j = http_body_json(__FILE__, __LINE__))) {
 		json_decref(file);
 		return;
 	}
@@ -865,7 +854,7 @@ static void api_imports_are_limited_by_organisation(void)
 	json_t *j, *a;
 
 	CHECK_INT(http_get(cookie[R_COMM], "/api/v1/imports"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		a = json_object_get(j, "imports");
 		CHECK_INT(json_array_size(a), 1);
 		CHECK_STR(jstr(json_array_get(a, 0), "file_name"), "return <1>.csv");
@@ -882,7 +871,7 @@ static void api_imports_are_limited_by_organisation(void)
 	CHECK_STR(http_body(), "{\"imports\":[]}");
 	/* Administrators see both, newest first. */
 	CHECK_INT(http_get(cookie[R_ADMIN], "/api/v1/imports"), 200);
-	if ((j = body_json(__LINE__))) {
+	if ((j = http_body_json(__FILE__, __LINE__))) {
 		const char *f;
 
 		a = json_object_get(j, "imports");
@@ -1141,9 +1130,7 @@ static void html_writer_escapes_every_special_character(void)
 
 int main(void)
 {
-	struct web_config cfg = { .address = "127.0.0.1", .port = 0, .home = CU_SOURCE_DIR, .quiet = 1 };
 	struct web_server *w;
-	struct cu_err err;
 	char db[64], cmd[1024];
 
 	if (!mkdtemp(dir))
@@ -1151,19 +1138,9 @@ int main(void)
 	snprintf(db, sizeof db, "%s/web.db", dir);
 	if (setup(db))
 		return 2;
-	cfg.db_path = db;
-	cu_err_clear(&err);
-	if (!(w = web_start(&cfg, &err))) {
-		fprintf(stderr, "web_start: %s\n", err.msg);
-		return 2;
-	}
-	http_port = web_port(w);
 	http_password = PW;
-	for (int r = 1; r < NROLE; r++)
-		if (http_sign_in(role_user[r], cookie[r], sizeof cookie[r], csrf[r], sizeof csrf[r])) {
-			fprintf(stderr, "cannot sign in as %s: %.300s\n", role_user[r], http_reply);
-			return 2;
-		}
+	if (!(w = http_serve(db, role_user, NROLE, cookie, csrf)))
+		return 2;
 	RUN(every_route_for_every_role);
 	RUN(denied_looks_like_missing);
 	RUN(each_role_sees_its_own_providers);

@@ -9,6 +9,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "base/err.h"
+#include "test.h"
+#include "web/server.h"
+
 unsigned http_port;
 char http_reply[HTTP_REPLY_MAX];
 const char *http_password = "";
@@ -146,3 +150,37 @@ int http_sign_in(const char *user, char *cookie, size_t n, char *csrf, size_t nc
 	return 0;
 }
 
+
+struct web_server *http_serve(const char *db, const char *const *user, size_t n,
+			      char (*cookie)[HTTP_COOKIE_MAX], char (*csrf)[HTTP_CSRF_MAX])
+{
+	struct web_config cfg = { .address = "127.0.0.1", .port = 0, .home = CU_SOURCE_DIR,
+				  .quiet = 1, .db_path = db };
+	struct web_server *w;
+	struct cu_err err;
+
+	cu_err_clear(&err);
+	if (!(w = web_start(&cfg, &err))) {
+		fprintf(stderr, "web_start: %s\n", err.msg);
+		return NULL;
+	}
+	http_port = web_port(w);
+	for (size_t i = 0; i < n; i++)
+		if (user[i] && http_sign_in(user[i], cookie[i], HTTP_COOKIE_MAX, csrf[i],
+					    HTTP_CSRF_MAX)) {
+			fprintf(stderr, "cannot sign in as %s: %.300s\n", user[i], http_reply);
+			web_stop(w);
+			return NULL;
+		}
+	return w;
+}
+
+json_t *http_body_json(const char *file, int line)
+{
+	json_error_t je;
+	json_t *j = json_loads(http_body(), 0, &je);
+
+	if (!j)
+		test_fail(file, line, "not JSON (%s): %.200s", je.text, http_body());
+	return j;
+}

@@ -6,9 +6,14 @@
 #ifndef CU_TEST_HTTP_H
 #define CU_TEST_HTTP_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #define HTTP_REPLY_MAX (1 << 21)
+#define HTTP_COOKIE_MAX 128 /* a session cookie, "custodian_session=..." */
+#define HTTP_CSRF_MAX 64    /* a form token */
+
+struct web_server;
 
 extern unsigned http_port;            /* the server on 127.0.0.1 */
 extern char http_reply[HTTP_REPLY_MAX]; /* the last reply, headers and body */
@@ -26,9 +31,20 @@ int http_post(const char *cookie, const char *path, const char *body);
 int http_header(const char *name, const char *prefix, char *out, size_t n);
 /* The body of the last reply. */
 const char *http_body(void);
+/* The body of the last reply as JSON (the caller's json_decref), or NULL with a failure
+ * recorded at FILE:LINE. */
+json_t *http_body_json(const char *file, int line);
 /* The value="..." of the input named NAME in the last reply. 0 or -1. */
 int http_form_value(const char *name, char *out, size_t n);
 /* Sign USER in through the form: COOKIE gets the session cookie, CSRF the form token. */
 int http_sign_in(const char *user, char *cookie, size_t n, char *csrf, size_t ncsrf);
+/*
+ * Serve the database DB (with the source tree's assets) on a free port of 127.0.0.1, set
+ * http_port, and sign each of the N users USER[i] in (NULL entries are skipped; the password
+ * is http_password), keeping their session cookies in COOKIE[i] and form tokens in CSRF[i].
+ * Returns the server (web_stop it), or NULL with the reason on standard error.
+ */
+struct web_server *http_serve(const char *db, const char *const *user, size_t n,
+			      char (*cookie)[HTTP_COOKIE_MAX], char (*csrf)[HTTP_CSRF_MAX]);
 
 #endif
