@@ -9,7 +9,7 @@ Write data/demo/invented-deteriorating-provider.csv: the demo's one invented pro
 Every figure in the file is invented; none is about a real provider. The file is custodian's own
 monthly observation format (profile `custodian`, docs/formats.md) and `custodian demo-load`
 imports it like any provider's return. Running this script again writes the same bytes: the
-noise comes from a fixed-seed splitmix64 generator written out below (no library generator, no
+noise comes from a fixed-seed splitmix64 generator (scripts/demo_rng.py; no library generator, no
 floating-point formatting in the output), and tests/integration/demo_test.c checks that.
 
 The scenario, 36 months from April 2016 to March 2019 (the months of the real A&E data beside
@@ -53,33 +53,12 @@ of each series is asserted before anything is written.
 """
 import sys
 
+from demo_rng import SplitMix64
+
 SEED = 20180401
 PROVIDER = "XDEMOP"
 FIRST_YEAR, FIRST_MONTH, MONTHS = 2016, 4, 36
 DECLINE_FROM = 25  # month 25 = April 2018
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    """Steele, Lea and Flood's splitmix64: small, fully specified, the same everywhere."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def uniform(self):
-        """[0, 1), 53 bits."""
-        return (self.next() >> 11) * (1.0 / (1 << 53))
-
-    def tri(self):
-        """Triangular on (-1, 1): the sum of two uniforms, centred. Bounded, peaked at 0."""
-        return self.uniform() + self.uniform() - 1.0
 
 
 def period(t):

@@ -55,8 +55,9 @@ int cmd_user(struct cu_ctx *ctx, int argc, char **argv);
 
 /*
  * Import one file with the named profile and print the outcome: a summary line, or every
- * located error. With SKIP_SEEN, a file imported before is reported as such and not an error.
- * Returns 0 when the file landed (or was skipped), 1 otherwise.
+ * located error. PERIOD is the period a spells file is about (NULL for other profiles). With
+ * SKIP_SEEN, a file imported before is reported as such and not an error. Returns 0 when the
+ * file landed (or was skipped), 1 otherwise.
  */
 int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
-		    int dry_run, int skip_seen);
+		    const char *period, int dry_run, int skip_seen);

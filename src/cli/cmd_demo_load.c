@@ -4,12 +4,15 @@
  * nothing. Then the invented part of the demo: two commissioners and an oversight body (named
  * as invented), which providers each commissioner commissions, and one user per role whose
  * passwords are made at random the first time, kept beside the database (readable by its
- * owner only) and printed on every run. Last, the invented deteriorating provider (XDEMOP,
- * named as invented): made before its monthly figures are imported like any provider's
- * return (data/demo/invented-deteriorating-provider.csv, scripts/gen-demo-scenario.py), and
- * commissioned by XDEMON; each step only when it is not there already.
+ * owner only) and printed on every run. The invented providers (named as invented) are made
+ * first: the deteriorating provider XDEMOP, whose monthly figures are imported like any
+ * provider's return (data/demo/invented-deteriorating-provider.csv,
+ * scripts/gen-demo-scenario.py) and which XDEMON commissions, and 24 trusts whose invented
+ * hospital spells, with XDEMOP's, feed the mortality pages (data/demo/invented-spells.csv,
+ * scripts/gen-demo-spells.py); each step only when it is not there already.
  */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +35,42 @@ static const struct store_org demo_orgs[] = {
 #define DEMO_PER_ICB 40
 
 /*
- * The invented provider whose care declines from April 2018 (data/README, "Invented data").
- * No postcode: it is not one of the real trusts shared out above, and is on no map.
+ * The invented providers, made before their figures are imported (or the import would make
+ * them, named only by their codes). No postcodes: they are not among the real trusts shared
+ * out below, and are on no map. First, the provider whose care declines from April 2018
+ * (data/README, "Invented data"); then 24 trusts with invented hospital spells only
+ * (data/demo/invented-spells.csv, scripts/gen-demo-spells.py), for the mortality pages.
  */
-static const struct store_org demo_scenario_org = {
-	.code = "XDEMOP", .name = "Demo Riverside Hospitals NHS Trust (invented)",
-	.kind = MODEL_ORG_PROVIDER,
+#define DEMO_HOSPITAL(c, n) { .code = c, .name = n, .kind = MODEL_ORG_PROVIDER }
+static const struct store_org demo_providers[] = {
+	DEMO_HOSPITAL("XDEMOP", "Demo Riverside Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH01", "Demo Ashcombe Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH02", "Demo Brackenfield Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH03", "Demo Carrowmere Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH04", "Demo Dunholt Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH05", "Demo Eastwick Bay Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH06", "Demo Fellbrook Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH07", "Demo Glenhaven Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH08", "Demo Harrowdale Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH09", "Demo Ivywell Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH10", "Demo Juniper Vale Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH11", "Demo Kestrel Moor Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH12", "Demo Larkspur Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH13", "Demo Millbeck Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH14", "Demo Northcliff Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH15", "Demo Oakhurst Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH16", "Demo Pennyfold Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH17", "Demo Quarrymoor Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH18", "Demo Rookwood Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH19", "Demo Saltmarsh Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH20", "Demo Thornwick Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH21", "Demo Underhill Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH22", "Demo Willowmere Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH23", "Demo Yewbridge Hospitals NHS Trust (invented)"),
+	DEMO_HOSPITAL("XDEMH24", "Demo Zephyr Bay Hospitals NHS Trust (invented)"),
 };
+/* The one whose care declines, which XDEMON commissions. */
+static const struct store_org *const demo_scenario_org = &demo_providers[0];
 #define DEMO_SCENARIO_COMMISSIONER "XDEMON"
 
 struct with_data {
@@ -164,23 +196,36 @@ static int demo_people(struct cu_ctx *ctx, struct store *s)
 	return rc ? cli_fail(&err) : 0;
 }
 
-/* Make the invented provider, or put its name and kind right; nothing when they are right. */
-static int demo_scenario_org_put(struct cu_ctx *ctx, struct store *s)
+/* Make the invented providers, or put their names and kinds right, in one transaction;
+ * nothing when all are right. */
+static int demo_providers_put(struct cu_ctx *ctx, struct store *s)
 {
-	const struct store_org *want = &demo_scenario_org;
-	struct store_org have;
+	const size_t n = sizeof demo_providers / sizeof *demo_providers;
+	bool stale[sizeof demo_providers / sizeof *demo_providers];
+	size_t nstale = 0;
 	struct cu_err err;
+	int rc = 0;
 
 	cu_err_clear(&err);
-	if (store_org_get(s, &ctx->actor, want->code, &have, &err) == 0 &&
-	    strcmp(have.name, want->name) == 0 && have.kind == want->kind)
+	for (size_t i = 0; i < n; i++) {
+		const struct store_org *want = &demo_providers[i];
+		struct store_org have;
+
+		stale[i] = store_org_get(s, &ctx->actor, want->code, &have, &err) != 0 ||
+			   strcmp(have.name, want->name) != 0 || have.kind != want->kind;
+		if (err.code && err.code != CU_ENOENT)
+			return cli_fail(&err);
+		cu_err_clear(&err);
+		nstale += stale[i];
+	}
+	if (!nstale)
 		return 0;
-	if (err.code && err.code != CU_ENOENT)
-		return cli_fail(&err);
-	cu_err_clear(&err);
 	if (store_begin(s, &err))
 		return cli_fail(&err);
-	if (store_org_put(s, &ctx->actor, want, NULL, &err) || store_commit(s, &err)) {
+	for (size_t i = 0; i < n && !rc; i++)
+		if (stale[i])
+			rc = store_org_put(s, &ctx->actor, &demo_providers[i], NULL, &err);
+	if (rc || store_commit(s, &err)) {
 		store_rollback(s);
 		return cli_fail(&err);
 	}
@@ -190,7 +235,7 @@ static int demo_scenario_org_put(struct cu_ctx *ctx, struct store *s)
 static int find_scenario_relation(void *arg, const struct store_relation *r)
 {
 	if (strcmp(r->from_code, DEMO_SCENARIO_COMMISSIONER) == 0 &&
-	    strcmp(r->to_code, demo_scenario_org.code) == 0) {
+	    strcmp(r->to_code, demo_scenario_org->code) == 0) {
 		*(int *)arg = 1;
 		return 1;
 	}
@@ -219,7 +264,7 @@ static int demo_scenario_commission(struct cu_ctx *ctx, struct store *s)
 	if (store_begin(s, &err))
 		return cli_fail(&err);
 	if (store_commissioning_put(s, &ctx->actor, DEMO_SCENARIO_COMMISSIONER,
-				    demo_scenario_org.code, true, &err) ||
+				    demo_scenario_org->code, true, &err) ||
 	    store_commit(s, &err)) {
 		store_rollback(s);
 		return cli_fail(&err);
@@ -228,16 +273,18 @@ static int demo_scenario_commission(struct cu_ctx *ctx, struct store *s)
 }
 
 static const struct {
-	const char *profile, *file;
+	const char *profile, *file, *period;
 } demo[] = {
-	{ "locations", "data/demo/locations.csv" },
-	{ "ae_attendances", "data/demo/ae_attendances.csv" },
-	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2020-21.csv" },
-	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2021-22.csv" },
-	{ "custodian_year", "data/demo/proms-2016-17.csv" },
-	{ "custodian_year", "data/demo/proms-2017-18.csv" },
-	/* Invented, and named so: see data/README and scripts/gen-demo-scenario.py. */
-	{ "custodian", "data/demo/invented-deteriorating-provider.csv" },
+	{ "locations", "data/demo/locations.csv", NULL },
+	{ "ae_attendances", "data/demo/ae_attendances.csv", NULL },
+	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2020-21.csv", NULL },
+	{ "maternity", "data/demo/hosp-epis-stat-mat-msdscsv-2021-22.csv", NULL },
+	{ "custodian_year", "data/demo/proms-2016-17.csv", NULL },
+	{ "custodian_year", "data/demo/proms-2017-18.csv", NULL },
+	/* Invented, and named so: see data/README and scripts/gen-demo-scenario.py, and
+	 * scripts/gen-demo-spells.py. */
+	{ "custodian", "data/demo/invented-deteriorating-provider.csv", NULL },
+	{ "spells", "data/demo/invented-spells.csv", "2018-19" },
 };
 
 int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)
@@ -252,14 +299,13 @@ int cmd_demo_load(struct cu_ctx *ctx, int argc, char **argv)
 	}
 	if (!(s = cli_open(ctx, 0)))
 		return 1;
-	/* Made before its figures, or their import would make it, named only by its code. */
-	failed = demo_scenario_org_put(ctx, s);
+	failed = demo_providers_put(ctx, s);
 	for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++) {
 		char path[4096 + 64];
 
 		/* A copy: cli_home_path's buffer is reused inside cli_import_file. */
 		snprintf(path, sizeof path, "%s", cli_home_path(ctx, demo[i].file));
-		failed |= cli_import_file(ctx, s, demo[i].profile, path, 0, 1);
+		failed |= cli_import_file(ctx, s, demo[i].profile, path, demo[i].period, 0, 1);
 	}
 	if (!failed)
 		failed = demo_people(ctx, s);

@@ -68,8 +68,8 @@ static void spells_summary(const char *path, const struct ingest_profile *p,
 		       path, res->providers_unlinked, q, p->indicator);
 }
 
-static int import_one(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
-		      int dry_run, int skip_seen, const char *period)
+int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
+		    const char *period, int dry_run, int skip_seen)
 {
 	struct ingest_import_opts o = { 0 };
 	struct ingest_import_result *res = xcalloc(1, sizeof *res);
@@ -125,11 +125,6 @@ static int import_one(struct cu_ctx *ctx, struct store *s, const char *profile, 
 	return rc ? 1 : 0;
 }
 
-int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, const char *path,
-		    int dry_run, int skip_seen)
-{
-	return import_one(ctx, s, profile, path, dry_run, skip_seen, NULL);
-}
 
 int cmd_import(struct cu_ctx *ctx, int argc, char **argv)
 {
@@ -166,7 +161,7 @@ int cmd_import(struct cu_ctx *ctx, int argc, char **argv)
 	if (!(s = cli_open(ctx, 0)))
 		return 1;
 	for (int i = optind; i < argc; i++)
-		failed |= import_one(ctx, s, profile, argv[i], dry, 0, period);
+		failed |= cli_import_file(ctx, s, profile, argv[i], period, dry, 0);
 	store_close(s);
 	return failed;
 }

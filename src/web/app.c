@@ -245,9 +245,9 @@ void page_end(struct page *pg)
 		  "Data: NHS England (A&E attendances) and NHS Digital (maternity statistics, trust "
 		  "locations, PROMs), Open Government Licence v3.0.");
 	html_elem(h, HTML_P, "nhsuk-body-s",
-		  "Demo: the users, the commissioners, which providers they commission and the "
-		  "provider named \u201c(invented)\u201d with all its figures are invented for the "
-		  "demonstration and are not real.");
+		  "Demo: the users, the commissioners, which providers they commission, and the "
+		  "providers named \u201c(invented)\u201d with all their figures and hospital "
+		  "spells are invented for the demonstration and are not real.");
 	html_finish(h);
 	if (!pg->res->status)
 		pg->res->status = 200;

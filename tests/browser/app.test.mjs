@@ -156,12 +156,19 @@ try {
   }
   for (const path of ['/', '/providers', '/providers?sort=name&dir=desc&page=2', '/org/RF4',
     '/org/XDEMOP', '/org/RF4/indicator/AE_4HR_BREACH_T1',
-    '/org/RF4/indicator/AE_4HR_BREACH_T1?chart=pp', '/indicator/AE_4HR_BREACH_T1']) {
+    '/org/RF4/indicator/AE_4HR_BREACH_T1?chart=pp', '/indicator/AE_4HR_BREACH_T1',
+    '/mortality', '/mortality/XDEMOP', '/mortality/XDEMOP/group/4']) {
     await ap.goto(`${base}${path}`);
     await axeCheck(ap, path);
   }
   await ap.goto(`${base}/indicator/AE_4HR_BREACH_T1`);
   await ap.screenshot({ path: join(artefacts, 'funnel.png'), fullPage: false });
+  // The demo's invented spells: the regulator sees every one of the 25 invented trusts.
+  await ap.goto(`${base}/mortality`);
+  check((await ap.textContent('main')).includes('25 of the 25 providers'),
+    'the mortality funnel holds the demo\'s 25 invented trusts');
+  check(await ap.locator('svg[role="img"]').count() >= 1, 'the mortality funnel is drawn');
+  await ap.screenshot({ path: join(artefacts, 'mortality.png'), fullPage: false });
   await actx.close();
   const adctx = await browser.newContext({ bypassCSP: true });
   const adp = await adctx.newPage();
