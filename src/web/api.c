@@ -18,29 +18,30 @@
 #include "model/period.h"
 #include "web/analysis.h"
 #include "web/app.h"
+#include "web/jsonw.h"
 #include "web/mortality.h"
 
 /*
- * Answer STATUS with J (a new reference, taken: it is released here) as TYPE. J NULL (Jansson
- * refused a value: text that is not UTF-8, or memory ran out) or a text past the page
- * ceiling (CU_MAX_PAGE_BYTES) is answered with a 500 problem instead, never a cut answer.
+ * Answer STATUS with J (a new reference, taken: it is released here) as TYPE, its reals
+ * written as the shortest decimals that read back exactly (jsonw.h). J NULL (Jansson refused
+ * a value: text that is not UTF-8, or memory ran out) or a text past the page ceiling
+ * (CU_MAX_PAGE_BYTES) is answered with a 500 problem instead, never a cut answer.
  */
 static void send_json(struct page *pg, unsigned status, json_t *j, const char *type)
 {
-	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	int rc;
 
-	json_decref(j);
 	cu_buf_reset(pg->res->body);
-	if (text && cu_buf_adds(pg->res->body, text) == 0) {
-		free(text);
+	rc = j ? jsonw_write(pg->res->body, j) : CU_EINVAL;
+	json_decref(j);
+	if (rc == 0) {
 		pg->res->status = status;
 		pg->res->type = type;
 		return;
 	}
 	fprintf(stderr, "custodian: api: %s\n",
-		text ? "the answer is larger than one response may be"
-		     : "the answer could not be made");
-	free(text);
+		rc == CU_ELIMIT ? "the answer is larger than one response may be"
+				: "the answer could not be made");
 	cu_buf_reset(pg->res->body);
 	cu_buf_adds(pg->res->body, "{\"type\":\"about:blank\",\"title\":\"Server error\","
 				   "\"status\":500,\"detail\":\"The answer could not be made.\"}");
