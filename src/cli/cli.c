@@ -1,6 +1,7 @@
 /* Shared command-line helpers; see cli.h. */
 #include "cli/cli.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,14 @@ struct store *cli_open(struct cu_ctx *ctx, int create)
 	struct store *s = NULL;
 	struct cu_err err;
 
+	/* The actor the audit trail names: the account running the command. Looked up here, not
+	 * at start: the passwd lookup is wasted on the commands that open no database. */
+	if (!ctx->actor.name[0]) {
+		struct passwd *pw = getpwuid(getuid());
+
+		snprintf(ctx->actor.name, sizeof ctx->actor.name, "cli:%.50s",
+			 pw ? pw->pw_name : "unknown");
+	}
 	cu_err_clear(&err);
 	if (store_open(ctx->db_path, create ? STORE_OPEN_CREATE : 0, &s, &err)) {
 		cli_fail(&err);

@@ -4,7 +4,6 @@
  */
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +73,6 @@ int main(int argc, char **argv)
 {
 	struct cu_ctx ctx = { 0 };
 	const char *env = getenv("CUSTODIAN_DB");
-	struct passwd *pw = getpwuid(getuid());
 	int c;
 
 	stats_init();
@@ -85,8 +83,7 @@ int main(int argc, char **argv)
 	}
 	ctx.db_path = env && *env ? env : "var/custodian.db";
 	find_home(&ctx);
-	snprintf(ctx.actor.name, sizeof ctx.actor.name, "cli:%.50s", pw ? pw->pw_name : "unknown");
-	ctx.actor.role = MODEL_ROLE_SYSTEM;
+	ctx.actor.role = MODEL_ROLE_SYSTEM; /* named by cli_open, which alone needs the name */
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +61,21 @@ static struct first series_at(struct store *s, const char *org, const char *ind,
 	CHECK_INT(store_indicator_get(s, &actor, cu_str_of(ind), &i, &err), 0);
 	CHECK_INT(store_obs_revisions(s, &actor, o.id, i.id, period, keep_first, &f, &err), 0);
 	return f;
+}
+
+struct actors {
+	char name[16][64];
+	int n;
+};
+
+/* Each import's actor into ARG (struct actors), newest first, while there is room. */
+static int keep_actor(void *arg, const struct store_import *r)
+{
+	struct actors *w = arg;
+
+	if (w->n < 16)
+		snprintf(w->name[w->n++], sizeof w->name[0], "%s", r->actor);
+	return 0;
 }
 
 static void demo_loads_once_with_known_figures(void)
@@ -112,6 +128,18 @@ static void demo_loads_once_with_known_figures(void)
 	CHECK_INT(store_obs_count(s, &actor, &rows, &current, &err), 0);
 	CHECK(rows >= 38295);
 	CHECK_INT(rows, current); /* nothing was resubmitted */
+	/* The audit trail names the account that ran the command (cli_open looks it up). */
+	{
+		struct actors seen = { .n = 0 };
+		struct passwd *pw = getpwuid(getuid());
+		char want[80];
+
+		snprintf(want, sizeof want, "cli:%s", pw ? pw->pw_name : "unknown");
+		CHECK_INT(store_import_list(s, &actor, 0, keep_actor, &seen, &err), 0);
+		CHECK_INT(seen.n, 8); /* the eight demo files */
+		for (int i = 0; i < seen.n; i++)
+			CHECK_STR(seen.name[i], want);
+	}
 	/* Running demo-load again imports nothing: the database is unchanged. */
 	CHECK_INT(store_digest(s, d1, &err), 0);
 	store_close(s);
