@@ -40,7 +40,10 @@ static int reads_org(struct store *s, const struct cu_actor *a, int64_t org_id,
 			return 1;
 		return store_relation_sees(s, a->org_id, false, org_id, err);
 	case MODEL_ROLE_OVERSIGHT:
-		return a->org_id != 0 && store_relation_sees(s, a->org_id, true, org_id, err);
+		/* Not `org_id != 0 && sees(...)`: that made a failed lookup (CU_EDB) a yes. */
+		if (a->org_id == 0)
+			return 0;
+		return store_relation_sees(s, a->org_id, true, org_id, err);
 	case MODEL_ROLE_ADMIN:
 	case MODEL_ROLE_PUBLIC:
 	case MODEL_ROLE__MAX:

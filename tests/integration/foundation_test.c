@@ -2,9 +2,11 @@
  * The foundation's promises that the import error tests do not cover: a newer database is
  * refused; a format never seen before needs only a new profile; text that looks like a formula
  * is stored as text; a full disk loses nothing; the CSV reader's quoting, BOM, CRLF and line
- * numbers; the audit trail; observations cannot be changed behind the store's back.
+ * numbers; the audit trail; observations cannot be changed behind the store's back; access
+ * decided against a failing database is refused as that failure, never granted.
  */
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,65 @@ static struct store *fresh(const char *name)
 		abort();
 	}
 	return s;
+}
+
+/*
+ * A commissioner sees the provider it commissions, and an oversight body the providers of the
+ * commissioners it oversees, by looking the relationship up. When that lookup fails (here the
+ * relationship tables are renamed away behind the store, so its statements fail on their next
+ * use), the answer is the database error: not "not found" (which would hide the failure), and
+ * above all not access. It once granted the oversight body access.
+ */
+static void access_fails_closed_when_the_database_fails(void)
+{
+	struct store *s = fresh("access.db");
+	static const struct store_org orgs[] = {
+		{ .code = "RAA", .name = "Provider A", .kind = MODEL_ORG_PROVIDER },
+		{ .code = "QCC", .name = "Commissioner C", .kind = MODEL_ORG_COMMISSIONER },
+		{ .code = "QOV", .name = "Oversight O", .kind = MODEL_ORG_OVERSIGHT },
+	};
+	struct cu_actor comm = { .name = "cam", .role = MODEL_ROLE_COMMISSIONER };
+	struct cu_actor over = { .name = "ovi", .role = MODEL_ROLE_OVERSIGHT };
+	struct store_org o;
+	struct cu_err err;
+	sqlite3 *raw = NULL;
+	int64_t provider;
+
+	cu_err_clear(&err);
+	for (size_t i = 0; i < 3; i++)
+		CHECK_INT(store_org_put(s, &actor, &orgs[i], NULL, &err), 0);
+	CHECK_INT(store_commissioning_put(s, &actor, "QCC", "RAA", true, &err), 0);
+	CHECK_INT(store_oversight_put(s, &actor, "QOV", "QCC", &err), 0);
+	CHECK_INT(store_org_get(s, &actor, "QCC", &o, &err), 0);
+	comm.org_id = o.id;
+	CHECK_INT(store_org_get(s, &actor, "QOV", &o, &err), 0);
+	over.org_id = o.id;
+	CHECK_INT(store_org_get(s, &comm, "RAA", &o, &err), 0);
+	CHECK_INT(store_org_get(s, &over, "RAA", &o, &err), 0);
+	provider = o.id;
+	if (sqlite3_open(path_of("access.db"), &raw) != SQLITE_OK ||
+	    sqlite3_exec(raw, "ALTER TABLE oversight RENAME TO oversight_gone;"
+			      "ALTER TABLE commissioning RENAME TO commissioning_gone;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		CHECK(!"the tables are renamed");
+		sqlite3_close(raw);
+		store_close(s);
+		return;
+	}
+	sqlite3_close(raw);
+	cu_err_clear(&err);
+	CHECK_INT(store_org_get(s, &over, "RAA", &o, &err), CU_EDB);
+	CHECK_CONTAINS(err.msg, "checking a relationship");
+	cu_err_clear(&err);
+	CHECK_INT(store_org_get(s, &comm, "RAA", &o, &err), CU_EDB);
+	cu_err_clear(&err);
+	/* And where the access check comes first (store_denied): the failure, not a refusal. */
+	{
+		bool exists = false;
+
+		CHECK_INT(store_obs_has_history(s, &over, provider, 1, &exists, &err), CU_EDB);
+	}
+	store_close(s);
 }
 
 static void store_refuses_newer_database(void)
@@ -296,6 +357,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 2;
 	RUN(store_refuses_newer_database);
+	RUN(access_fails_closed_when_the_database_fails);
 	RUN(store_refuses_changes_to_observations);
 	RUN(new_format_needs_only_a_profile);
 	RUN(formula_like_text_is_stored_as_text);
