@@ -210,6 +210,44 @@ static void xmr_sorted_and_unsorted_input_agree(void)
 }
 
 /*
+ * A result takes its name whole: over an existing file, the new file replaces it (a second
+ * name linked to the old file still holds the old text, so the old file was not written over
+ * in place), with the usual permissions, and nothing is left beside it; with no file there,
+ * it is made.
+ */
+static void output_replaces_the_old_file_whole(void)
+{
+	const char *in = tmp("rep_in.csv"), *out = tmp("rep_out.csv"), *link_path = tmp("rep_old.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "org", "--order",
+			       "month", NULL };
+	struct stat sb;
+	char cmd[512], *got;
+	mode_t old = umask(022);
+
+	write_file(in, "org,month,value\nA,1,5\nA,2,6\nA,3,7\n");
+	remove(out);
+	remove(link_path);
+	CHECK_INT(run(argv), 0); /* no file there before */
+	if ((got = slurp(out)))
+		CHECK_CONTAINS(got, "A,1,5,6,");
+	free(got);
+	write_file(out, "the old result\n");
+	CHECK_INT(link(out, link_path), 0);
+	write_file(in, "org,month,value\nB,1,1\nB,2,2\nB,3,3\n");
+	CHECK_INT(run(argv), 0);
+	if ((got = slurp(out)))
+		CHECK_CONTAINS(got, "B,3,3,2,");
+	free(got);
+	if ((got = slurp(link_path)))
+		CHECK_STR(got, "the old result\n");
+	free(got);
+	CHECK(stat(out, &sb) == 0 && sb.st_nlink == 1 && (sb.st_mode & 0777) == 0644);
+	snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp-", dir);
+	CHECK(system(cmd) != 0);
+	umask(old);
+}
+
+/*
  * A key column that starts with numbers and then holds text compares as text (every cell is
  * not a number): read group by group, the file is taken for numeric until "P3" and then
  * charted from memory instead; written to standard output (always from memory), the same
@@ -795,6 +833,7 @@ int main(void)
 	RUN(xmr_sorts_and_reports_verdicts);
 	RUN(xmr_sorted_and_unsorted_input_agree);
 	RUN(xmr_key_column_turning_to_text);
+	RUN(output_replaces_the_old_file_whole);
 	RUN(xmr_errors_are_reported_in_the_same_order);
 	RUN(xmr_writes_shortest_numbers);
 	RUN(intervals_match_reference_rows);
