@@ -70,6 +70,19 @@ static int listed(const char *list, const char *name)
 	return 0;
 }
 
+/*
+ * The output stream's buffer: BUF (N bytes) for methods that write line by line; none for the
+ * grouped ones, which keep their lines and write some 64 KiB at a time (csv_line_next), so
+ * that a stdio buffer would only copy every byte once more.
+ */
+static void out_buffer(struct cli_output *out, const struct stats_method *m, char *buf, size_t n)
+{
+	if (m->grouped)
+		setvbuf(out->f, NULL, _IONBF, 0);
+	else
+		setvbuf(out->f, buf, _IOFBF, n);
+}
+
 int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 {
 	struct option longopts[NARGS + 2];
@@ -133,7 +146,7 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 		if (!out.tmp) {
 			cli_output_close(&out, 0, &scratch);
 		} else {
-			setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
+			out_buffer(&out, m, outbuf, sizeof outbuf);
 			if (stats_grouped_stream(m->grouped, &a, out.f) == 0)
 				return cli_output_close(&out, 1, &err) ? cli_fail(&err) : 0;
 			if (fflush(out.f) == 0 && ftruncate(fileno(out.f), 0) == 0 &&
@@ -154,7 +167,7 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	if (!opened)
-		setvbuf(out.f, outbuf, _IOFBF, sizeof outbuf);
+		out_buffer(&out, m, outbuf, sizeof outbuf);
 	rc = m->run ? m->run(&a, &t, out.f, &err) : stats_grouped_run(m->grouped, &a, &t, out.f,
 								       &err);
 	rc = cli_output_close(&out, rc == 0, &err) || rc;

@@ -393,8 +393,13 @@ void csv_line_next(struct csv_line *l, FILE *f)
 	line_room(l, 1);
 	l->p[l->n++] = '\n';
 	l->cells = 0;
-	if (l->n >= CSV_LINE_KEEP)
-		csv_line_flush(l, f);
+	if (l->n >= CSV_LINE_KEEP) {
+		/* Whole blocks only, the rest kept for the next: writes that start and end on page
+		 * boundaries of the file cost the kernel less than ones that share pages. */
+		fwrite(l->p, 1, CSV_LINE_KEEP, f);
+		memmove(l->p, l->p + CSV_LINE_KEEP, l->n - CSV_LINE_KEEP);
+		l->n -= CSV_LINE_KEEP;
+	}
 }
 
 void csv_line_flush(struct csv_line *l, FILE *f)

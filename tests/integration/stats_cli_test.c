@@ -210,6 +210,49 @@ static void xmr_sorted_and_unsorted_input_agree(void)
 }
 
 /*
+ * A file that turns out unsorted only at its end, after megabytes of results were written as
+ * it was read: the output is emptied and made again from the whole table, the same bytes as
+ * through standard output (always from the table). 3,000 series of 12 months, provider 3000's
+ * rows placed before provider 2999's.
+ */
+static void late_fallback_rewrites_from_the_start(void)
+{
+	const char *in = tmp("late.csv"), *out = tmp("late_out.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "provider",
+			       "--order", "month", NULL };
+	const char *to_stdout[] = { CU_BINARY, "stats", "xmr", "--in", in, "--out", "-", "--by",
+				    "provider", "--order", "month", NULL };
+	size_t cap = 8 << 20;
+	char *piped = malloc(cap), *got;
+	FILE *f = fopen(in, "w");
+
+	if (!f || !piped) {
+		CHECK(!"the input is written");
+		if (f)
+			fclose(f);
+		free(piped);
+		return;
+	}
+	fputs("provider,month,value\n", f);
+	for (int k = 1; k <= 3000; k++) {
+		int p = k == 2999 ? 3000 : k == 3000 ? 2999 : k;
+
+		for (int m = 1; m <= 12; m++)
+			fprintf(f, "%d,%d,%d.%02d\n", p, m, 40 + (p * 7 + m * 13) % 23, (p + m) % 100);
+	}
+	fclose(f);
+	CHECK_INT(run(argv), 0);
+	CHECK_INT(test_exec(to_stdout, NULL, piped, cap, errbuf, sizeof errbuf), 0);
+	if ((got = slurp(out))) {
+		CHECK(strlen(got) > (size_t)(1 << 20));
+		CHECK(strcmp(got, piped) == 0);
+		CHECK_CONTAINS(got, "\n2999,12,");
+	}
+	free(got);
+	free(piped);
+}
+
+/*
  * A result takes its name whole: over an existing file, the new file replaces it (a second
  * name linked to the old file still holds the old text, so the old file was not written over
  * in place), with the usual permissions, and nothing is left beside it; with no file there,
@@ -834,6 +877,7 @@ int main(void)
 	RUN(xmr_sorted_and_unsorted_input_agree);
 	RUN(xmr_key_column_turning_to_text);
 	RUN(output_replaces_the_old_file_whole);
+	RUN(late_fallback_rewrites_from_the_start);
 	RUN(xmr_errors_are_reported_in_the_same_order);
 	RUN(xmr_writes_shortest_numbers);
 	RUN(intervals_match_reference_rows);
