@@ -106,17 +106,6 @@ int cu_arena_init(struct cu_arena *a, size_t max)
 	return 0;
 }
 
-void *cu_arena_push(struct cu_arena *a, size_t n)
-{
-	char *at;
-
-	if (!a->p || n > a->max - a->len)
-		return NULL;
-	at = a->p + a->len;
-	a->len += n;
-	return at;
-}
-
 void cu_arena_release(struct cu_arena *a)
 {
 	if (a->p)

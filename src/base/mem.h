@@ -46,8 +46,17 @@ struct cu_arena {
 /* Reserve MAX bytes. Returns 0, or CU_ENOMEM (from base/err.h) when the reservation fails. */
 int cu_arena_init(struct cu_arena *a, size_t max);
 /* N more bytes at the end (their address), or NULL when that would pass MAX. Earlier bytes
- * never move. */
-void *cu_arena_push(struct cu_arena *a, size_t n);
+ * never move. Inline: a table pushes three times for every row it reads. */
+static inline void *cu_arena_push(struct cu_arena *a, size_t n)
+{
+	char *at;
+
+	if (!a->p || n > a->max - a->len)
+		return NULL;
+	at = a->p + a->len;
+	a->len += n;
+	return at;
+}
 void cu_arena_release(struct cu_arena *a);
 
 #endif
