@@ -17,7 +17,8 @@ struct cu_ctx {
 	struct cu_actor actor;
 };
 
-/* Open the context's database; CREATE makes it if absent. Prints the error and returns NULL. */
+/* Open the context's database; CREATE makes it if absent. Prints the error and returns NULL.
+ * Names the context's actor (cli:USER, the account running the command) for the audit. */
 struct store *cli_open(struct cu_ctx *ctx, int create);
 /* Print ERR as "custodian: <located message>" on stderr. Returns 1 (the exit status). */
 int cli_fail(const struct cu_err *err);
@@ -25,9 +26,10 @@ int cli_fail(const struct cu_err *err);
 const char *cli_home_path(const struct cu_ctx *ctx, const char *rel);
 
 /*
- * An output file written beside PATH under a temporary name and renamed over PATH only when
- * everything was written, so a failed run never leaves a half-written or clobbered result.
- * PATH "-" is standard output.
+ * An output file written beside PATH under a temporary name and put in PATH's place only when
+ * everything was written (exchanged with the file there, which is then removed; cli.c,
+ * put_in_place), so a failed run never leaves a half-written or clobbered result and a reader
+ * finds the old file or the new, never none. PATH "-" is standard output.
  */
 struct cli_output {
 	FILE *f;
