@@ -91,11 +91,17 @@ int cli_output_open(struct cli_output *o, const char *path, struct cu_err *err)
  * guard for programs that never sync): for a 32 MB result that was 9 of the 18 ms its writing
  * took (bench/RESULTS.md). No output is synced either way; like any file just written, one
  * lost in a power cut soon after is made again by running the command again. Where exchanging
- * is not possible (PATH missing, or a file system without it), a plain rename.
+ * is not possible (PATH missing or not a regular file, or a file system without it), a plain
+ * rename.
  */
 static int put_in_place(const char *tmp, const char *path)
 {
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+	struct stat st;
+
+	/* Only a regular file is exchanged: anything else there (a link, a folder that appeared
+	 * meanwhile) meets the plain rename, which replaces a link and refuses a folder. */
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
 		(void)unlink(tmp); /* the old result: a leftover is harmless */
 		return 0;
 	}
