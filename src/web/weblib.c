@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <stddef.h>
+#include <string.h>
 
 /* The libraries' sonames, read from the files linked against at build time (CMakeLists.txt). */
 #ifndef CU_SONAME_MHD
@@ -35,11 +36,20 @@ int weblib_load(struct cu_err *err)
 			return cu_err_set(err, CU_EIO, "cannot load %s (%s): install the package %s "
 				       "(scripts/install-deps does)", libs[i].soname, dlerror(),
 				       libs[i].package);
-	/* The handles stay open for the life of the process: the functions are used until exit. */
+	/* The handles stay open for the life of the process: the functions are used until exit.
+	 * dlsym's object pointer becomes the function pointer by copying its bytes (POSIX has the
+	 * two the same size and form), not through a cast between the two kinds of pointer. */
 #define WEBLIB_LOAD(lib, fn)                                                                 \
-	if (!(*(void **)&weblib.fn = dlsym(h[lib], #fn)))                                    \
-		return cu_err_set(err, CU_EIO, "%s has no function %s: expected the version "   \
-				  "custodian was built against", libs[lib].soname, #fn);
+	{                                                                                    \
+		void *sym = dlsym(h[lib], #fn);                                              \
+                                                                                             \
+		_Static_assert(sizeof sym == sizeof weblib.fn, "function pointer size");     \
+		if (!sym)                                                                    \
+			return cu_err_set(err, CU_EIO, "%s has no function %s: expected the "  \
+					  "version custodian was built against",                \
+					  libs[lib].soname, #fn);                                \
+		memcpy(&weblib.fn, &sym, sizeof sym);                                        \
+	}
 	WEBLIB_FUNCTIONS(WEBLIB_LOAD)
 #undef WEBLIB_LOAD
 	loaded = 1;
