@@ -860,22 +860,14 @@ static int append(struct imp *m, long line, int col, struct store_obs *ob)
 		writer_queue(m, line, col, ob);
 		return 0;
 	}
-	if (m->bulk) {
-		if (store_obs_bulk_append(m->bulk, ob, &err)) {
-			if (err.code != CU_EEXIST && err.code != CU_EDENIED)
-				m->fatal = err.code;
-			add_err(m, &err, line, col);
-			return -1;
-		}
-		m->res->observations++;
-		return 0;
-	}
-	if (pair_is_new(m, ob, &err)) {
+	if (!m->bulk && pair_is_new(m, ob, &err)) {
 		m->fatal = err.code;
 		add_err(m, &err, line, col);
 		return -1;
 	}
-	if (store_obs_append(m->s, m->a, ob, NULL, &err)) {
+	if (m->bulk ? store_obs_bulk_append(m->bulk, ob, &err)
+		    : store_obs_append(m->s, m->a, ob, NULL, &err)) {
+		/* A duplicate or a refused row is the row's error; anything else ends the import. */
 		if (err.code != CU_EEXIST && err.code != CU_EDENIED)
 			m->fatal = err.code;
 		add_err(m, &err, line, col);

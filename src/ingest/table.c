@@ -153,13 +153,7 @@ static int table_read(struct loader *l, FILE *f, const char *path)
 
 int ingest_table_load(struct ingest_table *t, const char *path, struct cu_err *err)
 {
-	struct loader l = { t, err, NULL, NULL, NULL };
-	FILE *f;
-	int rc;
-
-	if ((rc = table_open(t, path, 0, &f, err)) != 0)
-		return rc;
-	return table_read(&l, f, path);
+	return ingest_table_scan(t, path, NULL, NULL, NULL, err);
 }
 
 int ingest_table_scan(struct ingest_table *t, const char *path,
@@ -172,7 +166,8 @@ int ingest_table_scan(struct ingest_table *t, const char *path,
 	FILE *f;
 	int rc;
 
-	if ((rc = table_open(t, path, 1, &f, err)) != 0)
+	/* Rows kept a few at a time (ON_ROW drops them) need no huge pages; a whole table does. */
+	if ((rc = table_open(t, path, on_row != NULL, &f, err)) != 0)
 		return rc;
 	return table_read(&l, f, path);
 }
