@@ -88,7 +88,8 @@ static int group_fail(const struct ingest_table *t, const struct stats_groups *g
  * The xmr method, one group at a time (struct stats_grouped). The buffers grow to the largest
  * group seen; each output line is the group's keys (escaped once per group), the order and
  * value cells as given, the segment's mean and limits (formatted once per segment) and the
- * point's flags and verdict (formatted once per run for each flag byte).
+ * point's flags and, when --polarity is given, its variation verdict (formatted once per run
+ * for each flag byte). Without --polarity the layout is the peers' (no verdict column).
  */
 struct xmr_run {
 	struct stats_xmr_opts o;
@@ -98,8 +99,9 @@ struct xmr_run {
 	size_t *br;
 	unsigned char *fl;
 	struct stats_xmr_segment *seg;
+	int verdict;             /* 1: a variation column (--polarity was given) */
 	struct csv_line l, keys; /* the output; the keys of the rows being written, escaped */
-	char tail[256][32];      /* by flag byte: "outside,shift,trend,two_of_three,variation" */
+	char tail[256][32];      /* by flag byte: "outside,shift,trend,two_of_three[,variation]" */
 	unsigned char tail_n[256];
 };
 
@@ -115,11 +117,14 @@ static int xmr_setup(void *state, const struct stats_args *a, const struct inges
 		return CU_EINVAL;
 	if (a->rebase && (s->rcol = stats_col(t, a->rebase, "rebase", err)) < 0)
 		return CU_EINVAL;
+	s->verdict = a->polarity != NULL;
 	for (unsigned f = 0; f < 256; f++) {
-		int n = snprintf(s->tail[f], sizeof s->tail[f], "%c,%c,%c,%c,%s",
+		int n = snprintf(s->tail[f], sizeof s->tail[f], "%c,%c,%c,%c%s%s",
 				 f & rule_bit[0] ? '1' : '0', f & rule_bit[1] ? '1' : '0',
 				 f & rule_bit[2] ? '1' : '0', f & rule_bit[3] ? '1' : '0',
-				 stats_variation_name(stats_xmr_variation(f, s->o.polarity)));
+				 s->verdict ? "," : "",
+				 s->verdict ? stats_variation_name(stats_xmr_variation(f, s->o.polarity)) :
+					      "");
 
 		assert(n > 0 && (size_t)n < sizeof s->tail[f]);
 		s->tail_n[f] = (unsigned char)n;
@@ -136,7 +141,8 @@ static void xmr_head(void *state, const struct ingest_table *t, const struct sta
 	if (g->order >= 0)
 		csv_line_text(&s->l, t->head[g->order]);
 	csv_line_text(&s->l, t->head[s->vcol]);
-	csv_line_raw(&s->l, "mean,lcl,ucl,outside,shift,trend,two_of_three,variation");
+	csv_line_raw(&s->l, s->verdict ? "mean,lcl,ucl,outside,shift,trend,two_of_three,variation" :
+					  "mean,lcl,ucl,outside,shift,trend,two_of_three");
 	csv_line_next(&s->l, out);
 }
 

@@ -191,8 +191,11 @@ static void xmr_sorted_and_unsorted_input_agree(void)
 		}
 		if (!first) {
 			first = got;
-			CHECK(strncmp(first, "provider,indicator,month,value,mean,lcl,ucl,outside,"
-				      "shift,trend,two_of_three,variation\n1,a,1,", 93) == 0);
+			/* The peers' layout: no variation column without --polarity. */
+			static const char head[] = "provider,indicator,month,value,mean,lcl,ucl,"
+						   "outside,shift,trend,two_of_three\n1,a,1,";
+
+			CHECK(strncmp(first, head, sizeof head - 1) == 0);
 			continue;
 		}
 		CHECK_STR(got, first);
@@ -402,6 +405,24 @@ static void xmr_sorts_and_reports_verdicts(void)
 	CHECK_NEAR(refcsv_num(&t, 0, "ucl"), 35.0 / 18 + 2.66, 1e-12);
 	CHECK_STR(refcsv_get(&t, 4, "outside"), "1");
 	CHECK_STR(refcsv_get(&t, 4, "variation"), "concern");
+	CHECK_STR(refcsv_get(&t, 3, "variation"), "common_cause");
+	refcsv_free(&t);
+
+	/* Higher is better: the same point is an improvement. */
+	argv[11] = "higher";
+	CHECK_INT(run(argv), 0);
+	if (refcsv_load(&t, out))
+		return;
+	CHECK_STR(refcsv_get(&t, 4, "variation"), "improvement");
+	CHECK_STR(refcsv_get(&t, 3, "variation"), "common_cause");
+	refcsv_free(&t);
+
+	/* No direction: the column is there, naming the side of the special cause. */
+	argv[11] = "none";
+	CHECK_INT(run(argv), 0);
+	if (refcsv_load(&t, out))
+		return;
+	CHECK_STR(refcsv_get(&t, 4, "variation"), "neither_high");
 	CHECK_STR(refcsv_get(&t, 3, "variation"), "common_cause");
 	refcsv_free(&t);
 }
