@@ -160,6 +160,67 @@ static int same_keys(const struct ingest_table *t, const struct stats_groups *g,
 	return 1;
 }
 
+/* Room for a segment's "mean,lcl,ucl", whole 32-byte pieces (copy32). */
+#define NUMS_MAX (((3 * CU_NUM_FMT_MAX + 2) + 31) / 32 * 32)
+
+/*
+ * N bytes from SRC to DST in whole 32-byte pieces, copies of a fixed size that the compiler
+ * makes a few instructions, where a call to memcpy per cell would cost more than the copying:
+ * both must have room up to N rounded up to 32. Returns DST + N.
+ */
+static inline char *copy32(char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i += 32)
+		memcpy(dst + i, src + i, 32);
+	return dst + n;
+}
+
+/* Cell C to W when it needs no quotes and no guard (csv_line_textn would copy it as it is):
+ * returns W past it, else NULL. */
+static inline char *plain_cell(char *w, struct cu_str c)
+{
+	if (c.n == 0 || c.p[0] == '=' || c.p[0] == '+' || c.p[0] == '-' || c.p[0] == '@' ||
+	    c.p[0] == '\t' || c.p[0] == '\r')
+		return NULL;
+	for (size_t i = 0; i < c.n; i++) {
+		char ch = c.p[i];
+
+		if (ch == ',' || ch == '"' || ch == '\r' || ch == '\n')
+			return NULL;
+		w[i] = ch;
+	}
+	return w + c.n;
+}
+
+/*
+ * One output line but its end: the keys, ORD (when there is an order column) and VAL, the
+ * segment's NUMS and the tail for flag byte F, in one pass with one check for room. Returns 0,
+ * writing nothing, when ORD or VAL needs quoting or a guard.
+ */
+static int put_row(struct xmr_run *s, const struct stats_groups *g, struct cu_str ord,
+		   struct cu_str val, const char *nums, size_t nums_n, unsigned char f)
+{
+	char *w = csv_line_reserve(&s->l, s->keys.n + ord.n + val.n + NUMS_MAX + 32 + 8);
+
+	if (g->nkey) {
+		w = copy32(w, s->keys.p, s->keys.n);
+		*w++ = ',';
+	}
+	if (g->order >= 0) {
+		if (!(w = plain_cell(w, ord)))
+			return 0;
+		*w++ = ',';
+	}
+	if (!(w = plain_cell(w, val)))
+		return 0;
+	*w++ = ',';
+	w = copy32(w, nums, nums_n);
+	*w++ = ',';
+	memcpy(w, s->tail[f], 32);
+	csv_line_commit(&s->l, w + s->tail_n[f]);
+	return 1;
+}
+
 static int xmr_group(void *state, const struct ingest_table *t, const struct stats_groups *g,
 		     size_t grp, FILE *out, struct cu_err *err)
 {
@@ -167,7 +228,7 @@ static int xmr_group(void *state, const struct ingest_table *t, const struct sta
 	struct stats_xmr_opts *o = &s->o;
 	const size_t *rows = g->row + g->start[grp];
 	size_t n = g->start[grp + 1] - g->start[grp], seg = 0, key_row = 0;
-	char nums[3 * CU_NUM_FMT_MAX]; /* the segment's "mean,lcl,ucl" */
+	char nums[NUMS_MAX]; /* the segment's "mean,lcl,ucl" */
 	size_t nums_n = 0;
 	int rc;
 
@@ -198,7 +259,7 @@ static int xmr_group(void *state, const struct ingest_table *t, const struct sta
 		return group_fail(t, g, grp, rc, err);
 	for (size_t i = 0; i < n; i++) {
 		size_t r = rows[i];
-		struct cu_str val;
+		struct cu_str ord, val;
 
 		if (i == 0 || i == s->seg[seg].start + s->seg[seg].len) {
 			seg += i != 0;
@@ -213,19 +274,21 @@ static int xmr_group(void *state, const struct ingest_table *t, const struct sta
 		if (i == 0 || (!g->same_keys && !same_keys(t, g, key_row, r))) {
 			s->keys.n = s->keys.cells = 0;
 			stats_put_keys(&s->keys, t, g, r);
+			(void)csv_line_reserve(&s->keys, 32); /* room to be read by copy32 */
 			key_row = r;
 		}
-		if (g->nkey)
-			csv_line_rawn(&s->l, s->keys.p, s->keys.n);
-		if (g->order >= 0) {
-			struct cu_str c = ingest_table_str(t, r, (size_t)g->order);
-
-			csv_line_textn(&s->l, c.p, c.n);
-		}
+		ord = g->order >= 0 ? ingest_table_str(t, r, (size_t)g->order) : (struct cu_str){ 0 };
 		val = ingest_table_str(t, r, (size_t)s->vcol);
-		csv_line_textn(&s->l, val.p, val.n);
-		csv_line_rawn(&s->l, nums, nums_n);
-		csv_line_rawn(&s->l, s->tail[s->fl[i]], s->tail_n[s->fl[i]]);
+		if (!put_row(s, g, ord, val, nums, nums_n, s->fl[i])) {
+			/* A cell to quote or guard: cell by cell. */
+			if (g->nkey)
+				csv_line_rawn(&s->l, s->keys.p, s->keys.n);
+			if (g->order >= 0)
+				csv_line_textn(&s->l, ord.p, ord.n);
+			csv_line_textn(&s->l, val.p, val.n);
+			csv_line_rawn(&s->l, nums, nums_n);
+			csv_line_rawn(&s->l, s->tail[s->fl[i]], s->tail_n[s->fl[i]]);
+		}
 		csv_line_next(&s->l, out);
 	}
 	return 0;

@@ -1,6 +1,7 @@
 /* Whole-file CSV tables for analysis commands, and safe CSV output; see table.h. */
 #include "ingest/table.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -355,6 +356,19 @@ void csv_line_rawn(struct csv_line *l, const char *s, size_t n)
 	line_sep(l, n);
 	memcpy(l->p + l->n, s, n);
 	l->n += n;
+}
+
+char *csv_line_reserve(struct csv_line *l, size_t more)
+{
+	line_room(l, more);
+	return l->p + l->n;
+}
+
+void csv_line_commit(struct csv_line *l, const char *end)
+{
+	assert(end >= l->p + l->n && end <= l->p + l->cap);
+	l->n = (size_t)(end - l->p);
+	l->cells++;
 }
 
 void csv_line_num(struct csv_line *l, double v)

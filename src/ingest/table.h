@@ -88,6 +88,14 @@ void csv_line_textn(struct csv_line *l, const char *s, size_t n);
  * where %.17g writes "0.40600000000000003"); NaN is an empty cell. */
 void csv_line_num(struct csv_line *l, double v);
 void csv_line_int(struct csv_line *l, long long v);
+/*
+ * Writing cells directly: csv_line_reserve makes room for MORE bytes and returns where they go
+ * (after what L holds); the caller writes text already escaped, separators included (one
+ * before its first byte too when L's line already has cells), and csv_line_commit(L, END)
+ * takes what was written up to END.
+ */
+char *csv_line_reserve(struct csv_line *l, size_t more);
+void csv_line_commit(struct csv_line *l, const char *end);
 /* Text known to need no quoting or guard (a preformatted number, a fixed word). */
 void csv_line_raw(struct csv_line *l, const char *s);
 /*

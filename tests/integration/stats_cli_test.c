@@ -335,6 +335,43 @@ static void xmr_key_column_turning_to_text(void)
 }
 
 /*
+ * Cells written as given are quoted or guarded as csv_line_text would: a key with a comma, an
+ * order value with a comma, a key that a spreadsheet would take for a formula ("@B" gets an
+ * apostrophe), a negative number (no apostrophe: it is a plain number) and a value that was
+ * quoted in the input (written bare). Means worked by hand: @B (3 + 5) / 2 = 4; "A, north"
+ * (-1.5 + 2.5 + 1) / 3 = 2/3, whose shortest decimal is 0.6666666666666666. The same bytes
+ * whether the file is read group by group or from memory (to standard output).
+ */
+static void xmr_cells_that_need_quoting(void)
+{
+	const char *in = tmp("quoting.csv"), *out = tmp("quoting_out.csv");
+	const char *argv[] = { "stats", "xmr", "--in", in, "--out", out, "--by", "org",
+			       "--order", "month", NULL };
+	const char *to_stdout[] = { CU_BINARY, "stats", "xmr", "--in", in, "--out", "-",
+				    "--by", "org", "--order", "month", NULL };
+	static const char head[] = "org,month,value,mean,lcl,ucl,outside,shift,trend,two_of_three\n"
+				   "'@B,1,3,4,";
+	char piped[4096];
+	char *got;
+
+	write_file(in, "org,month,value\n@B,1,\"3\"\n@B,2,5\n\"A, north\",\"m,1\",-1.5\n"
+		       "\"A, north\",\"m,2\",2.5\n\"A, north\",\"m,3\",1\n");
+	CHECK_INT(run(argv), 0);
+	CHECK_INT(test_exec(to_stdout, NULL, piped, sizeof piped, errbuf, sizeof errbuf), 0);
+	if (!(got = slurp(out))) {
+		CHECK(!"the output reads back");
+		return;
+	}
+	CHECK_STR(got, piped);
+	CHECK(strncmp(got, head, sizeof head - 1) == 0);
+	CHECK_CONTAINS(got, "\n'@B,2,5,4,");
+	CHECK_CONTAINS(got, "\n\"A, north\",\"m,1\",-1.5,0.6666666666666666,");
+	CHECK_CONTAINS(got, "\n\"A, north\",\"m,2\",2.5,0.6666666666666666,");
+	CHECK_CONTAINS(got, "\n\"A, north\",\"m,3\",1,0.6666666666666666,");
+	free(got);
+}
+
+/*
  * Whether a sorted file is read group by group or sorted in memory, the error reported is the
  * one the whole table reports first: a row with the wrong number of fields anywhere before a
  * bad value in the first series, and a repeated month anywhere before a series too short.
@@ -897,6 +934,7 @@ int main(void)
 	RUN(xmr_sorts_and_reports_verdicts);
 	RUN(xmr_sorted_and_unsorted_input_agree);
 	RUN(xmr_key_column_turning_to_text);
+	RUN(xmr_cells_that_need_quoting);
 	RUN(output_replaces_the_old_file_whole);
 	RUN(late_fallback_rewrites_from_the_start);
 	RUN(xmr_errors_are_reported_in_the_same_order);
