@@ -337,11 +337,11 @@ int stats_grouped_run(const struct stats_grouped *m, const struct stats_args *a,
 /*
  * The state of stats_grouped_stream. T (the scan's table) holds the rows of the group being
  * read; G has the key and order columns and, when a group is handed over, one group whose rows
- * are 0 .. n - 1 of T. The sort is checked on each pair of neighbouring rows at the first of
- * the compared columns (keys, then order) whose text differs. A column whose first cell is a
- * number compares as numbers; should a later cell not be one, the column compares as text
- * (stats_groups_make) and the stream stops there, leaving the table to sort it out. A column
- * whose first cell is not a number compares as text throughout.
+ * are 0 .. n - 1 of T. The sort is checked on each pair of neighbouring rows at the first key
+ * column whose text differs or, when none does, at the order column, which must rise. A column
+ * whose first cell is a number compares as numbers; should a later cell not be one, the column
+ * compares as text (stats_groups_make) and the stream stops there, leaving the table to sort it
+ * out. A column whose first cell is not a number compares as text throughout.
  */
 struct stream_col {
 	int col;
@@ -450,13 +450,25 @@ static int cell_num(struct cu_str q, double *v)
 	return cu_num_double(q, -1e300, 1e300, v, NULL) == 0;
 }
 
+/* Keep cell Q as C's last. */
+static void keep_text(struct stream_col *c, struct cu_str q)
+{
+	if (q.n > c->cap) {
+		c->cap = q.n > 2 * c->cap ? q.n : 2 * c->cap;
+		c->text = xrealloc(c->text, c->cap);
+	}
+	for (size_t i = 0; i < q.n; i++)
+		c->text[i] = q.p[i];
+	c->n = q.n;
+}
+
 static int stream_row(void *arg, struct ingest_table *t, const struct cu_str *f, long line)
 {
 	struct stream *s = arg;
-	size_t first = s->ncmp;
+	size_t first = s->g.nkey; /* the first key column whose text differs from the last row's */
 
 	(void)line;
-	for (size_t k = 0; k < s->ncmp; k++) {
+	for (size_t k = 0; k < s->g.nkey; k++) {
 		struct stream_col *c = &s->cmp[k];
 		struct cu_str q = f[c->col];
 		double v = 0;
@@ -469,28 +481,41 @@ static int stream_row(void *arg, struct ingest_table *t, const struct cu_str *f,
 			if (!cell_num(q, &v))
 				return STREAM_STOP; /* the column compares as text after all */
 			/* Out of order, or equal as numbers but not as text ("1", "1.0"). */
-			if (first == s->ncmp && v <= c->num)
+			if (first == s->g.nkey && v <= c->num)
 				return STREAM_STOP;
-		} else if (first == s->ncmp && text_cmp(c, q) > 0) {
+		} else if (first == s->g.nkey && text_cmp(c, q) > 0) {
 			return STREAM_STOP;
 		}
-		if (first == s->ncmp)
+		if (first == s->g.nkey)
 			first = k;
-		if (q.n > c->cap) {
-			c->cap = q.n > 2 * c->cap ? q.n : 2 * c->cap;
-			c->text = xrealloc(c->text, c->cap);
+		keep_text(c, q);
+		c->num = v;
+	}
+	/* The order column must rise within a series: an equal value is a repeat, or equal as
+	 * numbers but not as text ("1", "1.0"), which the table reports. A numeric one is
+	 * compared as a number alone, so its text is not kept. */
+	if (s->g.order >= 0) {
+		struct stream_col *c = &s->cmp[s->g.nkey];
+		struct cu_str q = f[c->col];
+		double v = 0;
+
+		if (!s->started) {
+			c->numeric = cell_num(q, &v);
+			keep_text(c, q);
+		} else if (c->numeric) {
+			if (!cell_num(q, &v) || (first == s->g.nkey && v <= c->num))
+				return STREAM_STOP;
+		} else {
+			if (first == s->g.nkey && text_cmp(c, q) >= 0)
+				return STREAM_STOP;
+			keep_text(c, q);
 		}
-		for (size_t i = 0; i < q.n; i++)
-			c->text[i] = q.p[i];
-		c->n = q.n;
 		c->num = v;
 	}
 	if (!s->started) {
 		s->started = 1;
 		return 0;
 	}
-	if (first == s->ncmp)
-		return s->g.order >= 0 ? STREAM_STOP : 0; /* a repeated order value, or same group */
 	return first < s->g.nkey ? stream_flush(s, t) : 0;
 }
 
