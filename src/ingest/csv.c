@@ -28,6 +28,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/mem.h"
+#include "base/ring.h"
 
 #define BLOCK (1024 * 1024)
 /*
@@ -368,37 +369,22 @@ static long parse_record(struct parser *ps, const char *p, const char *end, int 
  */
 struct hasher {
 	pthread_t tid;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct cu_ring ring; /* whose each slot is */
 	char *slot[HASH_SLOTS];
 	size_t len[HASH_SLOTS];
-	unsigned long head, tail; /* blocks queued and blocks hashed so far */
-	int done;                 /* no more blocks will come */
 	crypto_hash_sha256_state *h;
 };
 
 static void *hasher_run(void *arg)
 {
 	struct hasher *hs = arg;
+	size_t i;
 
-	for (;;) {
-		unsigned long i;
-
-		pthread_mutex_lock(&hs->mu);
-		while (hs->tail == hs->head && !hs->done)
-			pthread_cond_wait(&hs->cv, &hs->mu);
-		if (hs->tail == hs->head) {
-			pthread_mutex_unlock(&hs->mu);
-			return NULL;
-		}
-		i = hs->tail % HASH_SLOTS;
-		pthread_mutex_unlock(&hs->mu);
+	while (cu_ring_next(&hs->ring, &i)) {
 		crypto_hash_sha256_update(hs->h, (unsigned char *)hs->slot[i], hs->len[i]);
-		pthread_mutex_lock(&hs->mu);
-		hs->tail++;
-		pthread_cond_broadcast(&hs->cv);
-		pthread_mutex_unlock(&hs->mu);
+		cu_ring_done(&hs->ring);
 	}
+	return NULL;
 }
 
 /* Start hashing into H on a thread; -1 when no thread could be started (hash inline). */
@@ -408,11 +394,9 @@ static int hasher_start(struct hasher *hs, crypto_hash_sha256_state *h)
 	hs->h = h;
 	for (int i = 0; i < HASH_SLOTS; i++)
 		hs->slot[i] = xmalloc(BLOCK);
-	pthread_mutex_init(&hs->mu, NULL);
-	pthread_cond_init(&hs->cv, NULL);
+	cu_ring_init(&hs->ring, HASH_SLOTS);
 	if (pthread_create(&hs->tid, NULL, hasher_run, hs) != 0) {
-		pthread_mutex_destroy(&hs->mu);
-		pthread_cond_destroy(&hs->cv);
+		cu_ring_destroy(&hs->ring);
 		for (int i = 0; i < HASH_SLOTS; i++)
 			free(hs->slot[i]);
 		return -1;
@@ -424,21 +408,11 @@ static int hasher_start(struct hasher *hs, crypto_hash_sha256_state *h)
 static void hasher_put(struct hasher *hs, const char *p, size_t n)
 {
 	while (n) {
-		size_t k = n < BLOCK ? n : BLOCK;
-		unsigned long i;
+		size_t k = n < BLOCK ? n : BLOCK, i = cu_ring_free(&hs->ring);
 
-		pthread_mutex_lock(&hs->mu);
-		while (hs->head - hs->tail == HASH_SLOTS)
-			pthread_cond_wait(&hs->cv, &hs->mu);
-		i = hs->head % HASH_SLOTS;
-		pthread_mutex_unlock(&hs->mu);
-		/* Slot I is free: the thread reads only the slots between tail and head. */
 		memcpy(hs->slot[i], p, k);
 		hs->len[i] = k;
-		pthread_mutex_lock(&hs->mu);
-		hs->head++;
-		pthread_cond_broadcast(&hs->cv);
-		pthread_mutex_unlock(&hs->mu);
+		cu_ring_put(&hs->ring);
 		p += k;
 		n -= k;
 	}
@@ -447,13 +421,9 @@ static void hasher_put(struct hasher *hs, const char *p, size_t n)
 /* Hash what is queued, stop the thread and free the slots. */
 static void hasher_finish(struct hasher *hs)
 {
-	pthread_mutex_lock(&hs->mu);
-	hs->done = 1;
-	pthread_cond_broadcast(&hs->cv);
-	pthread_mutex_unlock(&hs->mu);
+	cu_ring_close(&hs->ring);
 	pthread_join(hs->tid, NULL);
-	pthread_mutex_destroy(&hs->mu);
-	pthread_cond_destroy(&hs->cv);
+	cu_ring_destroy(&hs->ring);
 	for (int i = 0; i < HASH_SLOTS; i++)
 		free(hs->slot[i]);
 }

@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "base/map.h"
 #include "base/mem.h"
+#include "base/ring.h"
 #include "base/num.h"
 #include "ingest/csv.h"
 #include "ingest/spells.h"
@@ -599,13 +600,10 @@ struct wq_err {
 struct writer {
 	pthread_t tid;
 	pthread_mutex_t db; /* the store connection, held by whichever thread uses it */
-	pthread_mutex_t mu; /* the queue */
-	pthread_cond_t cv;
+	struct cu_ring ring;      /* whose each batch is */
 	struct wq_item *batch[WQ_BATCHES];
 	size_t len[WQ_BATCHES];
-	unsigned long head, tail; /* batches queued, batches written */
-	size_t fill;              /* items in batch[head % WQ_BATCHES], the reader's */
-	bool done;                /* the reader queues no more */
+	size_t cur, fill;         /* the batch the reader fills, and its items so far */
 	bool dead;                /* under db: a fatal store error; the store is not called again */
 	unsigned long fatal_seq;  /* the order of the writer's fatal error */
 	/* The writer's results; the reader reads them after the join, but for these two. */
@@ -677,21 +675,12 @@ static void *writer_run(void *arg)
 {
 	struct imp *m = arg;
 	struct writer *w = m->w;
+	size_t i;
 
-	for (;;) {
-		struct wq_item *b;
-		size_t n;
+	while (cu_ring_next(&w->ring, &i)) {
+		struct wq_item *b = w->batch[i];
+		size_t n = w->len[i];
 
-		pthread_mutex_lock(&w->mu);
-		while (w->tail == w->head && !w->done)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->tail == w->head) {
-			pthread_mutex_unlock(&w->mu);
-			return NULL;
-		}
-		b = w->batch[w->tail % WQ_BATCHES];
-		n = w->len[w->tail % WQ_BATCHES];
-		pthread_mutex_unlock(&w->mu);
 		/* The store is taken row by row, so that the reader waits at most one row when it
 		 * meets a new organisation or indicator. After a fatal error nothing is written. */
 		for (size_t k = 0; k < n; k++) {
@@ -704,11 +693,9 @@ static void *writer_run(void *arg)
 			if (dead)
 				break;
 		}
-		pthread_mutex_lock(&w->mu);
-		w->tail++;
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
+		cu_ring_done(&w->ring);
 	}
+	return NULL;
 }
 
 /* Start the writer thread for M; without a thread (or a second core) M writes in line. */
@@ -720,8 +707,8 @@ static void writer_start(struct imp *m)
 		return;
 	w = xcalloc(1, sizeof *w);
 	pthread_mutex_init(&w->db, NULL);
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
+	cu_ring_init(&w->ring, WQ_BATCHES);
+	w->cur = cu_ring_free(&w->ring);
 	for (int i = 0; i < WQ_BATCHES; i++)
 		w->batch[i] = xmalloc(WQ_ROWS * sizeof *w->batch[i]);
 	atomic_init(&w->fatal, 0);
@@ -732,8 +719,7 @@ static void writer_start(struct imp *m)
 		for (int i = 0; i < WQ_BATCHES; i++)
 			free(w->batch[i]);
 		pthread_mutex_destroy(&w->db);
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
+		cu_ring_destroy(&w->ring);
 		free(w);
 	}
 }
@@ -741,21 +727,17 @@ static void writer_start(struct imp *m)
 /* Hand the batch being filled to the writer and wait until a batch is free to fill. */
 static void writer_push(struct writer *w)
 {
-	pthread_mutex_lock(&w->mu);
-	w->len[w->head % WQ_BATCHES] = w->fill;
-	w->head++;
+	w->len[w->cur] = w->fill;
+	cu_ring_put(&w->ring);
 	w->fill = 0;
-	pthread_cond_broadcast(&w->cv);
-	while (w->head - w->tail == WQ_BATCHES)
-		pthread_cond_wait(&w->cv, &w->mu);
-	pthread_mutex_unlock(&w->mu);
+	w->cur = cu_ring_free(&w->ring);
 }
 
 /* Queue OB (LINE, column COL) for the writer. */
 static void writer_queue(struct imp *m, long line, int col, const struct store_obs *ob)
 {
 	struct writer *w = m->w;
-	struct wq_item *it = &w->batch[w->head % WQ_BATCHES][w->fill++];
+	struct wq_item *it = &w->batch[w->cur][w->fill++];
 
 	it->ob = *ob;
 	it->line = line;
@@ -796,15 +778,12 @@ static void writer_finish(struct imp *m)
 
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
 	if (w->fill) {
-		w->len[w->head % WQ_BATCHES] = w->fill;
-		w->head++;
+		w->len[w->cur] = w->fill;
+		cu_ring_put(&w->ring);
 		w->fill = 0;
 	}
-	w->done = true;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	cu_ring_close(&w->ring);
 	pthread_join(w->tid, NULL);
 	m->w = NULL;
 
@@ -844,8 +823,7 @@ static void writer_finish(struct imp *m)
 		free(w->batch[k]);
 	free(w->failed);
 	pthread_mutex_destroy(&w->db);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
+	cu_ring_destroy(&w->ring);
 	free(w);
 }
 
