@@ -596,7 +596,7 @@ static void add_reason(struct ranked *rk, const struct store_indicator *ind, con
 	rk->per_domain[ind->domain] += weight;
 }
 
-static void rule_words(unsigned f, char *out, size_t n)
+void rule_words(unsigned f, char *out, size_t n)
 {
 	size_t w = 0;
 

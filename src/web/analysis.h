@@ -215,6 +215,10 @@ void ranking_cache_clear(void);
 /* How many rankings ranking_get has built since the process started (tests, diagnostics). */
 unsigned long ranking_builds(void);
 
+/* The Making Data Count rules set in flag byte F, in words ("beyond the limits, shift"), into
+ * OUT (N bytes; "" for none). */
+void rule_words(unsigned f, char *out, size_t n);
+
 /* All indicators of the catalogue (readable by any signed-in role). Free with free(). */
 int catalogue_load(struct store *s, const struct cu_actor *a, struct store_indicator **out,
 		   size_t *n, struct cu_err *err);

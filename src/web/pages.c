@@ -462,21 +462,6 @@ void page_provider(struct page *pg)
 
 /* ---- one indicator for one provider ---- */
 
-static void rules_text(unsigned f, char *out, size_t n)
-{
-	size_t w = 0;
-
-	out[0] = '\0';
-	if (f & STATS_XMR_OUTSIDE)
-		w += (size_t)snprintf(out + w, n - w, "%sbeyond the limits", w ? ", " : "");
-	if ((f & STATS_XMR_SHIFT) && w < n)
-		w += (size_t)snprintf(out + w, n - w, "%sshift", w ? ", " : "");
-	if ((f & STATS_XMR_TREND) && w < n)
-		w += (size_t)snprintf(out + w, n - w, "%strend", w ? ", " : "");
-	if ((f & STATS_XMR_TWO3) && w < n)
-		snprintf(out + w, n - w, "%stwo of three near a limit", w ? ", " : "");
-}
-
 static const char *variation_word(enum stats_variation v)
 {
 	switch (v) {
@@ -503,7 +488,7 @@ static void series_csv(struct page *pg, const struct store_org *org,
 		const struct store_obs *o = &sr->obs[i];
 		char rules[96];
 
-		rules_text(sr->flags[i], rules, sizeof rules);
+		rule_words(sr->flags[i], rules, sizeof rules);
 		csv_line_text(&l, org->code);
 		csv_line_text(&l, ind->code);
 		csv_line_text(&l, o->period_start);
@@ -588,7 +573,7 @@ static void series_xlsx(struct page *pg, const struct store_org *org,
 				ws, r, 7, variation_word(stats_xmr_variation(sr->flags[i], sr->polarity)),
 				NULL);
 		}
-		rules_text(sr->flags[i], rules, sizeof rules);
+		rule_words(sr->flags[i], rules, sizeof rules);
 		if (rules[0])
 			weblib.worksheet_write_string(ws, r, 8, rules, NULL);
 	}
@@ -933,7 +918,7 @@ static void indicator_page(struct page *pg, const char *error)
 		page_cell(h, isfinite(sr.mean[i])
 			      ? variation_word(stats_xmr_variation(sr.flags[i], sr.polarity))
 			      : "-");
-		rules_text(sr.flags[i], rules, sizeof rules);
+		rule_words(sr.flags[i], rules, sizeof rules);
 		page_cell(h, rules[0] ? rules : "-");
 		snprintf(a, sizeof a, "%d", o->revision);
 		page_cell(h, a);
