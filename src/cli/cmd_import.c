@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "ingest/import.h"
@@ -113,12 +114,14 @@ int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, co
 			fprintf(stderr, "%s\n", cu_err_format(&res->errors.e[i], line, sizeof line));
 		if (res->errors.dropped)
 			fprintf(stderr, "... and %zu more errors not shown\n", res->errors.dropped);
-		fprintf(stderr, "custodian: %s: not imported, nothing was written (%zu error%s%s)\n",
-			path, cu_errlist_total(&res->errors),
-			cu_errlist_total(&res->errors) == 1 ? "" : "s",
-			res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS
-				? "; stopped reading at the error limit"
-				: "");
+		if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
+			fprintf(stderr, "custodian: %s: not imported, nothing was written (reading "
+					"stopped at the first %d errors; the rest of the file was not "
+					"checked)\n", path, CU_MAX_ERRORS);
+		else
+			fprintf(stderr, "custodian: %s: not imported, nothing was written (%zu "
+					"error%s)\n", path, cu_errlist_total(&res->errors),
+				cu_errlist_total(&res->errors) == 1 ? "" : "s");
 	}
 	ingest_profile_free(p);
 	free(res);

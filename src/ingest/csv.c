@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -637,7 +638,8 @@ int ingest_csv_read(FILE *f, const struct ingest_csv_opts *o,
 
 unsigned ingest_csv_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("CU_IMPORT_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (n < 1)
 		return 1;

@@ -76,7 +76,9 @@ int ingest_csv_read(FILE *f, const struct ingest_csv_opts *opts,
 		    int (*on_record)(void *arg, const struct ingest_record *r), void *arg,
 		    struct ingest_csv_result *res, struct cu_err *err);
 
-/* Threads ingest_csv_read_par will use on this machine (1 .. INGEST_CSV_MAX_THREADS). */
+/* Threads ingest_csv_read_par and the importer will use on this machine (1 ..
+ * INGEST_CSV_MAX_THREADS): the processors online, or CU_IMPORT_THREADS from the environment
+ * (1 makes every import run on one thread). */
 unsigned ingest_csv_threads(void);
 
 /*

@@ -1687,6 +1687,11 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		cu_errlist_add(&res->errors, &err); /* a fault of the reader itself */
 	if (rc)
 		res->stopped = true;
+	/* Stopped at the error limit: the result is the first CU_MAX_ERRORS errors in file
+	 * order, whatever the reading thread found ahead of the writing one (or a last row's
+	 * further errors), so the count shown does not depend on the machine. */
+	if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
+		res->errors.dropped = 0;
 	if (!rc && !m.header_done)
 		row_error(&m, 0, -1, "the file is empty: expected a header line naming the columns");
 	else if (!rc && res->rows_read == 0)

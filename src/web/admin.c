@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/mem.h"
 #include "ingest/import.h"
 #include "model/catalogue.h"
@@ -229,10 +230,16 @@ void page_import_upload(struct page *pg)
 		page_error_summary(h, msgs, NULL, res->errors.n);
 		html_elem(h, HTML_H1, NULL, "The file was not imported");
 		html_open(h, HTML_P, -1);
-		html_textf(h, "Nothing was written. %zu error%s found%s; each names the line, the "
-			      "column, the value and what was expected.",
-			   cu_errlist_total(&res->errors), cu_errlist_total(&res->errors) == 1 ? "" : "s",
-			   res->errors.dropped ? " (the first ones are listed)" : "");
+		if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
+			html_textf(h, "Nothing was written. Reading stopped at the first %d errors, so "
+				      "the rest of the file was not checked; each names the line, the "
+				      "column, the value and what was expected.", CU_MAX_ERRORS);
+		else
+			html_textf(h, "Nothing was written. %zu error%s found%s; each names the line, "
+				      "the column, the value and what was expected.",
+				   cu_errlist_total(&res->errors),
+				   cu_errlist_total(&res->errors) == 1 ? "" : "s",
+				   res->errors.dropped ? " (the first ones are listed)" : "");
 		html_close(h);
 		upload_form(pg, profile);
 		free(msgs);

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "ingest/catalogue.h"
 #include "ingest/import.h"
+#include "support/proc.h"
 #include "test.h"
 
 static char dir[] = "/tmp/cu-imperr-XXXXXX";
@@ -456,6 +457,66 @@ static void foreign_keys_back_on_after_imports(void)
 	free(res);
 }
 
+/*
+ * A file of 3,000 rows with 2,000 errors stops at the first 100, in file order, whatever the
+ * threads: each of 1,000 organisations has a good row, the same row again (a duplicate, found
+ * by the writing thread on two or more cores) and a bad number (found by the reading thread).
+ * Error J is on line 3 * (J / 2) + 3 + J % 2, so the 100th is on line 151; no further error is
+ * counted, on one thread or several, and nothing is written.
+ */
+static void import_stops_at_the_first_100_errors(void)
+{
+	size_t cap = 200000, w = 0;
+	char *text = xmalloc(cap);
+	const char *path;
+
+	w += (size_t)snprintf(text + w, cap - w, HEADER);
+	for (int k = 0; k < 1000; k++)
+		w += (size_t)snprintf(text + w, cap - w,
+				      "RA%04d,HCAI_MRSA,2024-04,,,1\nRA%04d,HCAI_MRSA,2024-04,,,2\n"
+				      "RA%04d,HCAI_MRSA,2024-05,,,x\n", k, k, k);
+	path = write_file("limit.csv", text, w);
+	for (int threads = 0; threads < 2; threads++) {
+		struct ingest_import_result *res = xcalloc(1, sizeof *res);
+		char before[65], after[65];
+
+		if (threads == 0)
+			setenv("CU_IMPORT_THREADS", "1", 1);
+		else
+			unsetenv("CU_IMPORT_THREADS");
+		store_digest(db, before, NULL);
+		CHECK(ingest_import(db, &actor, custodian, path, NULL, res) != 0);
+		store_digest(db, after, NULL);
+		CHECK_STR(after, before);
+		CHECK(res->stopped);
+		CHECK_INT((int)res->errors.n, 100);
+		CHECK_INT((int)res->errors.dropped, 0);
+		for (size_t j = 0; j < res->errors.n; j++)
+			CHECK_INT((int)res->errors.e[j].line, (int)(3 * (j / 2) + 3 + j % 2));
+		CHECK_CONTAINS(res->errors.e[0].msg, "duplicate row");
+		CHECK_CONTAINS(res->errors.e[1].msg, "bad count \"x\"");
+		free(res);
+	}
+	/* The command line says where it stopped. */
+	{
+		char dbp[256], out[4096];
+		static char errb[65536];
+		const char *init[] = { CU_BINARY, "-d", dbp, "init", NULL };
+		const char *imp[] = { CU_BINARY, "-d", dbp, "import", "--profile", "custodian", path,
+				      NULL };
+
+		snprintf(dbp, sizeof dbp, "%s/cli.db", dir);
+		CHECK_INT(test_exec(init, NULL, out, sizeof out, errb, sizeof errb), 0);
+		CHECK_INT(test_exec(imp, NULL, out, sizeof out, errb, sizeof errb), 1);
+		CHECK_CONTAINS(errb, "limit.csv:3: column \"value\": duplicate row");
+		CHECK_CONTAINS(errb, "limit.csv:151: column \"value\": bad count");
+		CHECK(strstr(errb, "limit.csv:153:") == NULL);
+		CHECK_CONTAINS(errb, "limit.csv: not imported, nothing was written (reading stopped "
+				     "at the first 100 errors; the rest of the file was not checked)");
+	}
+	free(text);
+}
+
 int main(void)
 {
 	struct cu_err err;
@@ -479,6 +540,7 @@ int main(void)
 	RUN(import_rejects_impossible_period);
 	RUN(import_rejects_unknown_indicator);
 	RUN(import_rejects_duplicate_row);
+	RUN(import_stops_at_the_first_100_errors);
 	RUN(import_rejects_missing_column);
 	RUN(import_rejects_extra_header_column);
 	RUN(import_rejects_row_with_extra_fields);

@@ -797,19 +797,24 @@ static void provider_page_before_new_data(void)
 	}
 }
 
-/* An upload with an error: the page lists the located error; a good one lands. */
+/* An upload with an error: the page lists the located error; one with 150 errors stops at
+ * the first 100 and says so; a good one lands. */
 static void upload_reports_located_errors(void)
 {
 	const char *bad = "org_code,indicator,period,numerator,denominator,value\n"
 			  "RAA,AE_4HR_BREACH_T1,2024-13,5,10,\n";
 	const char *good = "org_code,indicator,period,numerator,denominator,value\n"
 			   "RAA,AE_4HR_BREACH_T1,2025-01,5,10,\n";
-	char req[4096];
+	static char many[8192], req[12288];
+	size_t w = (size_t)snprintf(many, sizeof many,
+				    "org_code,indicator,period,numerator,denominator,value\n");
 	int n;
 
-	for (int k = 0; k < 2; k++) {
-		const char *csv = k ? good : bad;
-		char mp[2048];
+	for (int i = 0; i < 150; i++)
+		w += (size_t)snprintf(many + w, sizeof many - w, "RAA,AE_4HR_BREACH_T1,2024-13,5,10,\n");
+	for (int k = 0; k < 3; k++) {
+		const char *csv = k == 2 ? good : k ? many : bad;
+		char mp[10240];
 		int m = snprintf(mp, sizeof mp,
 				 "--XYZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
 				 "--XYZ\r\nContent-Disposition: form-data; name=\"profile\"\r\n\r\n"
@@ -827,6 +832,13 @@ static void upload_reports_located_errors(void)
 			CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 422);
 			CHECK_CONTAINS(http_body(), "The file was not imported");
 			CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv:2: column &quot;period&quot;");
+			CHECK_CONTAINS(http_body(), "1 error found;");
+		} else if (k == 1) {
+			CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 422);
+			CHECK_CONTAINS(http_body(), "Reading stopped at the first 100 errors, so the "
+						    "rest of the file was not checked");
+			CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv:101: column");
+			CHECK(strstr(http_body(), "return &lt;1&gt;.csv:102:") == NULL);
 		} else {
 			CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 200);
 			CHECK_CONTAINS(http_body(), "The file was imported");
