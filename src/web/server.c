@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -54,19 +55,44 @@ static void headers(const struct web_server *w, struct MHD_Response *r, const ch
 					"max-age=31536000; includeSubDomains");
 }
 
-/* Log one request: method, path (control characters masked, at most 200 bytes) and status. */
+/*
+ * TEXT for the log, at most MAX of its bytes, into OUT (3 * MAX + 1 bytes): printable ASCII as
+ * it is, every other byte (controls, terminal escapes, anything past ASCII) and '%' itself as
+ * %XX, so a line of the log is one request, plain ASCII, and says exactly which bytes came.
+ * Returns whether TEXT was cut.
+ */
+static bool log_clean(const char *text, size_t max, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, w = 0;
+
+	for (i = 0; text[i] && i < max; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '%') {
+			out[w++] = '%';
+			out[w++] = hex[c >> 4];
+			out[w++] = hex[c & 15];
+		} else {
+			out[w++] = (char)c;
+		}
+	}
+	out[w] = '\0';
+	return text[i] != '\0';
+}
+
+/* Log one request: method, path (at most 200 bytes, log_clean) and status. */
 static void access_log(const struct web_server *w, const char *method, const char *url,
 		       unsigned status)
 {
-	char clean[201];
-	size_t i;
+	char m[3 * 16 + 1], u[3 * 200 + 1];
+	bool cut;
 
 	if (w->cfg.quiet)
 		return;
-	for (i = 0; url[i] && i < sizeof clean - 1; i++)
-		clean[i] = (unsigned char)url[i] < 0x20 || url[i] == 0x7f ? '?' : url[i];
-	clean[i] = '\0';
-	fprintf(stderr, "%s %s%s %u\n", method, clean, url[i] ? "..." : "", status);
+	log_clean(method, 16, m);
+	cut = log_clean(url, 200, u);
+	fprintf(stderr, "%s %s%s %u\n", m, u, cut ? "..." : "", status);
 }
 
 /* A short plain-text answer (errors the application never sees). */

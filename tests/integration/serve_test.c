@@ -131,29 +131,50 @@ static void only_serve_loads_the_web_libraries(void)
 	CHECK(!strstr(list, "libgnutls"));
 }
 
-/* Serve from a config file on port 0 (the command line wins over the file's port), answer a
- * request, then stop on SIGTERM with status 0. */
+/* Send REQ to the server on PORT and read the start of its answer into REPLY (N bytes). */
+static int ask(unsigned port, const char *req, char *reply, size_t n)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	reply[0] = '\0';
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	     write(fd, req, strlen(req)) > 0 && read(fd, reply, n - 1) > 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * Serve from a config file on port 0 (the command line wins over the file's port), answer a
+ * request, then stop on SIGTERM with status 0. The access log (standard error) is one plain
+ * ASCII line a request: a path holding an escape sequence, a UTF-8 letter, an 8-bit CSI byte
+ * and a per cent sign is written with those bytes as %XX.
+ */
 static void serves_and_stops_on_sigterm(void)
 {
-	const char *ini = write_ini("ok.ini", "[server]\naddress = 127.0.0.1\nport = 1\nquiet = yes\n"
+	const char *ini = write_ini("ok.ini", "[server]\naddress = 127.0.0.1\nport = 1\nquiet = no\n"
 						"per_ip_connections = 200\n");
-	int out[2], status = -1;
-	char buf[512] = "";
+	int out[2], err[2], status = -1;
+	char buf[512] = "", log[2048];
 	ssize_t n = 0, k;
 	unsigned port = 0;
 	pid_t pid;
 
-	if (pipe(out) != 0)
+	if (pipe(out) != 0 || pipe(err) != 0)
 		return;
 	pid = fork();
 	if (pid == 0) {
 		dup2(out[1], 1);
+		dup2(err[1], 2);
 		close(out[0]);
+		close(err[0]);
 		execl(CU_BINARY, CU_BINARY, "-d", db, "serve", "--config", ini, "--port", "0",
 		      (char *)NULL);
 		_exit(127);
 	}
 	close(out[1]);
+	close(err[1]);
 	while (!strstr(buf, "/ (") && n < (ssize_t)sizeof buf - 1 &&
 	       (k = read(out[0], buf + n, sizeof buf - 1 - (size_t)n)) > 0) {
 		n += k;
@@ -164,18 +185,15 @@ static void serves_and_stops_on_sigterm(void)
 	CHECK_INT(maps_library(pid, "libmicrohttpd.so"), 1);
 	CHECK_INT(maps_library(pid, "libxlsxwriter.so"), 1);
 	if (port) {
-		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		const char *req = "GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-		char reply[256] = "";
+		char reply[256];
 
-		inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-		    write(fd, req, strlen(req)) > 0 && read(fd, reply, sizeof reply - 1) > 0)
+		if (ask(port, "GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+			reply, sizeof reply))
 			CHECK(strncmp(reply, "HTTP/1.1 200", 12) == 0);
 		else
 			CHECK(!"the server answers");
-		close(fd);
+		CHECK(ask(port, "GET /x%1b%5b2J%c3%a9%9b%25 HTTP/1.1\r\nHost: x\r\n"
+				"Connection: close\r\n\r\n", reply, sizeof reply));
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
@@ -184,6 +202,16 @@ static void serves_and_stops_on_sigterm(void)
 	buf[n > 0 ? n : 0] = '\0';
 	CHECK_CONTAINS(buf, "custodian stopped");
 	close(out[0]);
+	for (n = 0; n < (ssize_t)sizeof log - 1 && (k = read(err[0], log + n, sizeof log - 1 -
+							    (size_t)n)) > 0;)
+		n += k;
+	log[n] = '\0';
+	close(err[0]);
+	CHECK_CONTAINS(log, "GET /sign-in 200\n");
+	CHECK_CONTAINS(log, "GET /x%1B[2J%C3%A9%9B%25 ");
+	for (ssize_t i = 0; i < n; i++)
+		if ((unsigned char)log[i] >= 0x7f || ((unsigned char)log[i] < 0x20 && log[i] != '\n'))
+			CHECK(!"the log is plain ASCII, a line a request");
 }
 
 int main(void)
