@@ -116,8 +116,8 @@ int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, co
 			fprintf(stderr, "... and %zu more errors not shown\n", res->errors.dropped);
 		if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
 			fprintf(stderr, "custodian: %s: not imported, nothing was written (reading "
-					"stopped at the first %d errors; the rest of the file was not "
-					"checked)\n", path, CU_MAX_ERRORS);
+					"stops at %d errors: these are the first %d, and rows after them, "
+					"if any, were not checked)\n", path, CU_MAX_ERRORS, CU_MAX_ERRORS);
 		else
 			fprintf(stderr, "custodian: %s: not imported, nothing was written (%zu "
 					"error%s)\n", path, cu_errlist_total(&res->errors),

@@ -83,6 +83,16 @@ static void out_buffer(struct cli_output *out, const struct stats_method *m, cha
 		setvbuf(out->f, buf, _IOFBF, n);
 }
 
+/* With CU_STATS_TRACE=1 in the environment, how the input is read, on standard error (for
+ * an analyst asking where the memory went, and for the tests). */
+static void trace(const char *how)
+{
+	const char *env = getenv("CU_STATS_TRACE");
+
+	if (env && strcmp(env, "1") == 0)
+		fprintf(stderr, "custodian stats: %s\n", how);
+}
+
 int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 {
 	struct option longopts[NARGS + 2];
@@ -147,8 +157,10 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 			cli_output_close(&out, 0, &scratch);
 		} else {
 			out_buffer(&out, m, outbuf, sizeof outbuf);
-			if (stats_grouped_stream(m->grouped, &a, out.f) == 0)
+			if (stats_grouped_stream(m->grouped, &a, out.f) == 0) {
+				trace("read group by group");
 				return cli_output_close(&out, 1, &err) ? cli_fail(&err) : 0;
+			}
 			if (fflush(out.f) == 0 && ftruncate(fileno(out.f), 0) == 0 &&
 			    fseek(out.f, 0, SEEK_SET) == 0)
 				opened = 1;
@@ -156,6 +168,7 @@ int cmd_stats(struct cu_ctx *ctx, int argc, char **argv)
 				cli_output_close(&out, 0, &scratch);
 		}
 	}
+	trace("read whole and sorted in memory");
 	if ((rc = ingest_table_load(&t, a.in, &err)) != 0) {
 		if (opened)
 			cli_output_close(&out, 0, &err);

@@ -639,7 +639,17 @@ int ingest_csv_read(FILE *f, const struct ingest_csv_opts *o,
 unsigned ingest_csv_threads(void)
 {
 	const char *env = getenv("CU_IMPORT_THREADS");
-	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (env && *env) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (!errno && *end == '\0' && v >= 1)
+			n = v; /* else the setting is ignored: a whole number of 1 or more is expected */
+	}
 
 	if (n < 1)
 		return 1;

@@ -78,7 +78,8 @@ int ingest_csv_read(FILE *f, const struct ingest_csv_opts *opts,
 
 /* Threads ingest_csv_read_par and the importer will use on this machine (1 ..
  * INGEST_CSV_MAX_THREADS): the processors online, or CU_IMPORT_THREADS from the environment
- * (1 makes every import run on one thread). */
+ * when it is a whole number of 1 or more (1: every import runs on one thread, its hashing
+ * included). */
 unsigned ingest_csv_threads(void);
 
 /*

@@ -1669,7 +1669,8 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	co.max_rows = o->max_rows;
 	co.max_field = o->max_field;
 	co.max_columns = o->max_columns;
-	co.hash_thread = 1; /* the file's SHA-256 on the other core while rows are checked */
+	/* The file's SHA-256 on the other core while rows are checked. */
+	co.hash_thread = ingest_csv_threads() > 1;
 	if (o->progress) {
 		pc.o = o;
 		pc.total = S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : 0;
@@ -1685,13 +1686,20 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	memcpy(res->sha256, cr.sha256, sizeof res->sha256);
 	if (rc && err.code)
 		cu_errlist_add(&res->errors, &err); /* a fault of the reader itself */
+	/*
+	 * At the error limit the result is the first CU_MAX_ERRORS errors in file order, and
+	 * reading stopped there: a sequential import stops at the row of the last of them, while
+	 * the reading thread may have read on (to the end of the file, even) before the writing
+	 * thread's errors came in. Either way the same errors, the same count, and `stopped`, so
+	 * what is shown does not depend on the machine.
+	 */
+	if (cu_errlist_total(&res->errors) >= CU_MAX_ERRORS) {
+		res->errors.dropped = 0;
+		if (!rc)
+			rc = CU_ELIMIT;
+	}
 	if (rc)
 		res->stopped = true;
-	/* Stopped at the error limit: the result is the first CU_MAX_ERRORS errors in file
-	 * order, whatever the reading thread found ahead of the writing one (or a last row's
-	 * further errors), so the count shown does not depend on the machine. */
-	if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
-		res->errors.dropped = 0;
 	if (!rc && !m.header_done)
 		row_error(&m, 0, -1, "the file is empty: expected a header line naming the columns");
 	else if (!rc && res->rows_read == 0)

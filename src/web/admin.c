@@ -231,9 +231,10 @@ void page_import_upload(struct page *pg)
 		html_elem(h, HTML_H1, NULL, "The file was not imported");
 		html_open(h, HTML_P, -1);
 		if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
-			html_textf(h, "Nothing was written. Reading stopped at the first %d errors, so "
-				      "the rest of the file was not checked; each names the line, the "
-				      "column, the value and what was expected.", CU_MAX_ERRORS);
+			html_textf(h, "Nothing was written. Reading stops at %d errors: these are the "
+				      "first %d, and rows after them, if any, were not checked. Each "
+				      "names the line, the column, the value and what was expected.",
+				   CU_MAX_ERRORS, CU_MAX_ERRORS);
 		else
 			html_textf(h, "Nothing was written. %zu error%s found%s; each names the line, "
 				      "the column, the value and what was expected.",

@@ -457,44 +457,62 @@ static void foreign_keys_back_on_after_imports(void)
 	free(res);
 }
 
+/* Import PATH on one thread and on two: stopped, the first 100 errors, nothing written. */
+static struct ingest_import_result *import_at_limit(const char *path, int threads)
+{
+	struct ingest_import_result *res = xcalloc(1, sizeof *res);
+	char before[65], after[65];
+
+	setenv("CU_IMPORT_THREADS", threads == 1 ? "1" : "2", 1);
+	store_digest(db, before, NULL);
+	CHECK(ingest_import(db, &actor, custodian, path, NULL, res) != 0);
+	store_digest(db, after, NULL);
+	unsetenv("CU_IMPORT_THREADS");
+	CHECK_STR(after, before);
+	CHECK(res->stopped);
+	CHECK_INT((int)res->errors.n, 100);
+	CHECK_INT((int)res->errors.dropped, 0);
+	return res;
+}
+
 /*
  * A file of 3,000 rows with 2,000 errors stops at the first 100, in file order, whatever the
  * threads: each of 1,000 organisations has a good row, the same row again (a duplicate, found
- * by the writing thread on two or more cores) and a bad number (found by the reading thread).
+ * by the writing thread on two threads) and a bad number (found by the reading thread).
  * Error J is on line 3 * (J / 2) + 3 + J % 2, so the 100th is on line 151; no further error is
- * counted, on one thread or several, and nothing is written.
+ * counted, on one thread or two, and nothing is written. Then 1,000 good rows and the same
+ * rows again: every error is the writer's, in the last rows, where the reader reaches the end
+ * of the file before the writer has reported them; the same first 100 (lines 1,002 to 1,101).
  */
 static void import_stops_at_the_first_100_errors(void)
 {
 	size_t cap = 200000, w = 0;
-	char *text = xmalloc(cap);
-	const char *path;
+	char *text = xmalloc(cap), path[256];
 
 	w += (size_t)snprintf(text + w, cap - w, HEADER);
 	for (int k = 0; k < 1000; k++)
 		w += (size_t)snprintf(text + w, cap - w,
 				      "RA%04d,HCAI_MRSA,2024-04,,,1\nRA%04d,HCAI_MRSA,2024-04,,,2\n"
 				      "RA%04d,HCAI_MRSA,2024-05,,,x\n", k, k, k);
-	path = write_file("limit.csv", text, w);
-	for (int threads = 0; threads < 2; threads++) {
-		struct ingest_import_result *res = xcalloc(1, sizeof *res);
-		char before[65], after[65];
+	snprintf(path, sizeof path, "%s", write_file("limit.csv", text, w));
+	for (int threads = 1; threads <= 2; threads++) {
+		struct ingest_import_result *res = import_at_limit(path, threads);
 
-		if (threads == 0)
-			setenv("CU_IMPORT_THREADS", "1", 1);
-		else
-			unsetenv("CU_IMPORT_THREADS");
-		store_digest(db, before, NULL);
-		CHECK(ingest_import(db, &actor, custodian, path, NULL, res) != 0);
-		store_digest(db, after, NULL);
-		CHECK_STR(after, before);
-		CHECK(res->stopped);
-		CHECK_INT((int)res->errors.n, 100);
-		CHECK_INT((int)res->errors.dropped, 0);
 		for (size_t j = 0; j < res->errors.n; j++)
 			CHECK_INT((int)res->errors.e[j].line, (int)(3 * (j / 2) + 3 + j % 2));
 		CHECK_CONTAINS(res->errors.e[0].msg, "duplicate row");
 		CHECK_CONTAINS(res->errors.e[1].msg, "bad count \"x\"");
+		free(res);
+	}
+	w = (size_t)snprintf(text, cap, HEADER);
+	for (int k = 0; k < 2000; k++)
+		w += (size_t)snprintf(text + w, cap - w, "RB%04d,HCAI_MRSA,2024-04,,,1\n", k % 1000);
+	for (int threads = 1; threads <= 2; threads++) {
+		struct ingest_import_result *res =
+			import_at_limit(write_file("limit_end.csv", text, w), threads);
+
+		CHECK_INT((int)res->errors.e[0].line, 1002);
+		CHECK_INT((int)res->errors.e[99].line, 1101);
 		free(res);
 	}
 	/* The command line says where it stopped. */
@@ -511,8 +529,9 @@ static void import_stops_at_the_first_100_errors(void)
 		CHECK_CONTAINS(errb, "limit.csv:3: column \"value\": duplicate row");
 		CHECK_CONTAINS(errb, "limit.csv:151: column \"value\": bad count");
 		CHECK(strstr(errb, "limit.csv:153:") == NULL);
-		CHECK_CONTAINS(errb, "limit.csv: not imported, nothing was written (reading stopped "
-				     "at the first 100 errors; the rest of the file was not checked)");
+		CHECK_CONTAINS(errb, "limit.csv: not imported, nothing was written (reading stops at "
+				     "100 errors: these are the first 100, and rows after them, if any, "
+				     "were not checked)");
 	}
 	free(text);
 }

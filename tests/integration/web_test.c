@@ -835,8 +835,8 @@ static void upload_reports_located_errors(void)
 			CHECK_CONTAINS(http_body(), "1 error found;");
 		} else if (k == 1) {
 			CHECK_INT(http_exchange_from(NULL, req, (size_t)n), 422);
-			CHECK_CONTAINS(http_body(), "Reading stopped at the first 100 errors, so the "
-						    "rest of the file was not checked");
+			CHECK_CONTAINS(http_body(), "Reading stops at 100 errors: these are the first "
+						    "100, and rows after them, if any, were not checked.");
 			CHECK_CONTAINS(http_body(), "return &lt;1&gt;.csv:101: column");
 			CHECK(strstr(http_body(), "return &lt;1&gt;.csv:102:") == NULL);
 		} else {
