@@ -115,6 +115,74 @@ static void access_fails_closed_when_the_database_fails(void)
 	store_close(s);
 }
 
+/* The page size of the database at PATH, or -1. */
+static int page_size_of(const char *path)
+{
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_open(path, &raw) == SQLITE_OK &&
+	    sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return n;
+}
+
+/*
+ * A new database has 16 KiB pages; one made before (4 KiB pages, in WAL mode, here made by
+ * SQLite itself) keeps its pages, migrates and takes imports as before.
+ */
+static void new_databases_have_16k_pages(void)
+{
+	struct store *s = fresh("pages16.db");
+	struct ingest_import_result *res = xcalloc(1, sizeof *res);
+	struct ingest_profile *p;
+	sqlite3 *raw = NULL;
+	struct cu_err err;
+	char csv[256];
+	FILE *f;
+
+	snprintf(csv, sizeof csv, "%s", path_of("pages.csv"));
+	f = fopen(csv, "w");
+
+	store_close(s);
+	CHECK_INT(page_size_of(path_of("pages16.db")), 16384);
+	remove(path_of("pages4.db"));
+	CHECK_INT(sqlite3_open(path_of("pages4.db"), &raw), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
+				    "CREATE TABLE t (x); DROP TABLE t;", NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(raw);
+	cu_err_clear(&err);
+	s = NULL;
+	CHECK_INT(store_open(path_of("pages4.db"), STORE_OPEN_CREATE, &s, &err), 0);
+	if (!s || !f) {
+		if (f)
+			fclose(f);
+		store_close(s);
+		free(res);
+		return;
+	}
+	CHECK_INT(ingest_catalogue_load(s, &actor, CU_SOURCE_DIR "/data/catalogue/catalogue.json",
+					NULL, NULL, &err), 0);
+	fputs("org_code,indicator,period,numerator,denominator,value\n"
+	      "RAA,HCAI_MRSA,2024-04,,,1\nRAA,HCAI_MRSA,2024-05,,,0\n", f);
+	fclose(f);
+	if ((p = ingest_profile_load(CU_SOURCE_DIR "/profiles", "custodian", &err))) {
+		CHECK_INT(ingest_import(s, &actor, p, csv, NULL, res), 0);
+		CHECK_INT((int)res->observations, 2);
+		ingest_profile_free(p);
+	} else {
+		CHECK(!"the profile loads");
+	}
+	store_close(s);
+	CHECK_INT(page_size_of(path_of("pages4.db")), 4096);
+	free(res);
+}
+
 static void store_refuses_newer_database(void)
 {
 	struct store *s = fresh("newer.db");
@@ -357,6 +425,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 2;
 	RUN(store_refuses_newer_database);
+	RUN(new_databases_have_16k_pages);
 	RUN(access_fails_closed_when_the_database_fails);
 	RUN(store_refuses_changes_to_observations);
 	RUN(new_format_needs_only_a_profile);
