@@ -344,6 +344,12 @@ static int provider_content(struct page *pg, const struct store_org *o, struct c
 	html_textf(h, "%s, %s%s%s", o->code, model_org_kind_name(o->kind),
 		   o->postcode[0] ? ", " : "", o->postcode);
 	html_close(h);
+	/* An organisation first met in a return that gives codes only is named by its code. */
+	if (strcmp(o->name, o->code) == 0)
+		html_elem(h, HTML_P, NULL,
+			  "No name is known for this organisation: the data it came from gives its "
+			  "code only. Importing a list of organisations that names it (such as "
+			  "the NHS trust locations file, profile locations) shows its name here.");
 	if (with_data == 0)
 		html_elem(h, HTML_P, NULL,
 			  "No quality figures have been received for this organisation.");

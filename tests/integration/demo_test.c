@@ -640,6 +640,12 @@ static void commissioner_sees_the_decline_first_thing(void)
 	/* The regulator and the oversight body over XDEMON see it too; another provider not. */
 	CHECK_INT(demo_sign_in("regulator", cookie, sizeof cookie), 0);
 	CHECK_INT(http_get(cookie, "/org/" SCENARIO_ORG), 200);
+	CHECK(strstr(http_body(), "No name is known") == NULL);
+	/* A walk-in centre in the real A&E data, which gives codes only: the page says so. */
+	CHECK_INT(http_get(cookie, "/org/Y02696"), 200);
+	CHECK_CONTAINS(http_body(), "<h1>Y02696</h1>");
+	CHECK_CONTAINS(http_body(), "No name is known for this organisation: the data it came "
+				    "from gives its code only.");
 	CHECK_INT(demo_sign_in("oversight", cookie, sizeof cookie), 0);
 	CHECK_INT(http_get(cookie, "/org/" SCENARIO_ORG), 200);
 	CHECK_INT(demo_sign_in("provider", cookie, sizeof cookie), 0);
