@@ -2,19 +2,15 @@
  * The import driver; see import.h.
  *
  * Rows are checked in one pass. Wide measures append an observation per row at once (on two
- * or more cores, through a writer thread: see "the writer thread" below); long measures sum
- * rows into groups (organisation, period, indicator) kept in memory, which are appended at the
- * end of the file. Observations go through the store's bulk writer (store_obs_bulk_*), and the
+ * or more cores, through a writer thread: import_writer.c); long measures sum rows into groups
+ * (organisation, period, indicator) kept in memory, which are appended at the end of the file. Observations go through the store's bulk writer (store_obs_bulk_*), and the
  * file's SHA-256 is computed on a thread of the CSV reader's. Nothing is committed unless the
  * whole file is clean.
  */
 #include "ingest/import.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +19,6 @@
 #include "base/buf.h"
 #include "base/map.h"
 #include "base/mem.h"
-#include "base/ring.h"
 #include "base/num.h"
 #include "ingest/csv.h"
 #include "ingest/spells.h"
@@ -34,89 +29,8 @@
 /* Long-format groups and row keys held at once. */
 #define MAX_GROUPS 2000000
 
-/* A compiled indicator template: literal text and {column} references. */
-struct part {
-	char *text;  /* literal, or NULL for a column */
-	int col;     /* header index of the column */
-	const struct ingest_map *map;
-};
+#include "ingest/import_int.h"
 
-struct tmpl {
-	size_t n;
-	struct part *p;
-};
-
-struct ind_info {
-	int64_t id;
-	enum model_measure measure;
-	double multiplier;
-};
-
-struct group {
-	int64_t org_id;
-	const struct ind_info *ind;
-	char period_start[11], period_end[11];
-	double num, den;
-	bool suppressed, any;
-	long line;
-};
-
-/*
- * A marker list (the profile's suppressed or missing values) by its entries' first bytes, so
- * that a figure which cannot be a marker (nearly every one) is told so without comparing.
- */
-struct markers {
-	bool empty;              /* "" is a marker */
-	bool first[256];         /* some marker starts with this byte */
-};
-
-struct imp {
-	struct store *s;
-	const struct cu_actor *a;
-	const struct ingest_profile *p;
-	const struct ingest_import_opts *o;
-	struct ingest_import_result *res;
-	const char *src;
-	char recorded_at[32];
-
-	bool header_done;
-	size_t ncols;        /* fields in the header */
-	int *pcol;           /* header index of each profile column */
-	int org_col, period_col, cat_col, val_col;
-	struct tmpl *tmpl;   /* one per measure */
-	int *mcols[3];       /* per measure: value, numerator, denominator column (-1: none) */
-	int **when_cols;     /* per measure: header index of each `when` column */
-	size_t *cat_hits;    /* per measure x category: rows seen with that category */
-	size_t cat_base[CU_MAX_PROFILE_RULES + 1];
-
-	struct markers suppressed, missing; /* the profile's marker lists, for a quick no */
-	struct cu_map orgs;  /* code -> org id */
-	char last_org[CU_MAX_CODE + 1]; /* the last row's organisation code ("" none)... */
-	int64_t last_org_id;            /* ...and its id: rows come grouped by organisation */
-	struct cu_map pairs; /* (org id, indicator id) -> 1 + whether it had history */
-	struct cu_map inds;  /* code -> struct ind_info * (owned here) */
-	struct cu_map groups; /* long format: key -> index in glist */
-	struct group *glist;
-	size_t ngroups, capgroups;
-	struct cu_map seen;  /* long format and organisations: row keys already seen */
-	char last_period[32];
-	struct model_period period;
-	struct cu_buf key;   /* scratch */
-	struct store_obs_bulk *bulk; /* observation files: the store's bulk writer */
-	struct writer *w;    /* wide observation files on two or more cores: the writer thread */
-	/* The order of errors and queued appends, so that the writer thread's errors can be put
-	 * among the reader's as a sequential import would have met them. */
-	unsigned long seq;
-	unsigned long eseq[CU_MAX_ERRORS]; /* of each error kept in res->errors */
-	unsigned long fatal_seq;           /* of this thread's fatal store error, if any */
-	long rejected[CU_MAX_ERRORS + 1];   /* lines of the rows this thread refused */
-	size_t nrejected;
-	int fatal;           /* stop reading: set by a fatal error */
-};
-
-/* The store connection, shared with the writer thread while there is one (below). */
-static bool db_take(struct imp *m);
-static void db_give(struct imp *m, int rc, const struct cu_err *err);
 
 /* ---- errors ---- */
 
@@ -154,7 +68,7 @@ static void row_error(struct imp *m, long line, int col, const char *fmt, ...)
 }
 
 /* Fill in E's location where the error did not give it: the file, LINE and column COL. */
-static void locate(const struct imp *m, struct cu_err *e, long line, int col)
+void import_locate(const struct imp *m, struct cu_err *e, long line, int col)
 {
 	if (!e->source[0])
 		snprintf(e->source, sizeof e->source, "%s", m->src);
@@ -169,7 +83,7 @@ static void locate(const struct imp *m, struct cu_err *e, long line, int col)
 /* Record a store or other error already in E, at LINE. */
 static void add_err(struct imp *m, struct cu_err *e, long line, int col)
 {
-	locate(m, e, line, col);
+	import_locate(m, e, line, col);
 	keep_err(m, e);
 }
 
@@ -433,10 +347,10 @@ static int org_id(struct imp *m, const struct ingest_record *r, int64_t *id)
 	}
 	cu_err_clear(&err);
 	if ((rc = model_org_code_check(code, &err)) == 0) {
-		if (!db_take(m))
+		if (!import_db_take(m))
 			return -1; /* the import has already failed */
 		rc = store_org_ensure(m->s, m->a, code, true, id, &err);
-		db_give(m, rc, &err);
+		import_db_give(m, rc, &err);
 	}
 	if (rc) {
 		if (err.code == CU_EDB)
@@ -520,10 +434,10 @@ static const struct ind_info *indicator_of(struct imp *m, const struct ingest_re
 		return e->v.p;
 	cu_err_clear(&err);
 	if ((rc = model_code_check(code, "indicator", &err)) == 0) {
-		if (!db_take(m))
+		if (!import_db_take(m))
 			return NULL; /* the import has already failed */
 		rc = store_indicator_get(m->s, m->a, code, &ind, &err);
-		db_give(m, rc, &err);
+		import_db_give(m, rc, &err);
 	}
 	if (rc) {
 		if (err.code == CU_EDB)
@@ -566,267 +480,6 @@ static int pair_is_new(struct imp *m, struct store_obs *ob, struct cu_err *err)
 	return 0;
 }
 
-/* ---- the writer thread ---- */
-
-/*
- * On a machine with two or more cores, a wide observations file is written by a second
- * thread: the reading thread parses and checks each row and queues its observations, a batch
- * at a time, and the writer appends them to the store, so that checking and SQLite's b-tree
- * work (most of an import's time) overlap. Both threads use the one store connection, under a
- * mutex: the reader still looks up, and creates, organisations and indicators as it meets
- * them. The writer keeps its own errors, each with its place in the import's order of events,
- * and they are merged with the reader's when the file ends, so the list is the one a
- * sequential import would give. A fatal store error on either side (the database is full, an
- * I/O error: SQLite may have rolled the whole transaction back) marks the connection dead
- * while still holding it, so that neither thread calls the store again (in autocommit mode a
- * write would land outside the import), stops the reading, and ends the error list: what a
- * sequential import would have reported after it is dropped.
- */
-#define WQ_ROWS 512   /* observations per batch */
-#define WQ_BATCHES 4  /* batches in the queue, the one being filled included */
-
-struct wq_item {
-	struct store_obs ob;
-	long line;
-	int col;
-	unsigned long seq;
-};
-
-struct wq_err {
-	unsigned long seq;
-	struct cu_err e;
-};
-
-struct writer {
-	pthread_t tid;
-	pthread_mutex_t db; /* the store connection, held by whichever thread uses it */
-	struct cu_ring ring;      /* whose each batch is */
-	struct wq_item *batch[WQ_BATCHES];
-	size_t len[WQ_BATCHES];
-	size_t cur, fill;         /* the batch the reader fills, and its items so far */
-	bool dead;                /* under db: a fatal store error; the store is not called again */
-	unsigned long fatal_seq;  /* the order of the writer's fatal error */
-	/* The writer's results; the reader reads them after the join, but for these two. */
-	atomic_int fatal;         /* a fatal error's code: the reader stops */
-	atomic_size_t nerr;       /* errors met, kept or not */
-	struct wq_err errs[CU_MAX_ERRORS];
-	long long written;        /* observations appended */
-	long *failed;             /* lines of rows with a failed append, each once, in order */
-	size_t nfailed, capfailed;
-};
-
-/*
- * Take the store for the reading thread: true, or false (the store not taken, M's import
- * failed) when a fatal error has ended the transaction. Without a writer, always true.
- */
-static bool db_take(struct imp *m)
-{
-	if (!m->w)
-		return true;
-	pthread_mutex_lock(&m->w->db);
-	if (!m->w->dead)
-		return true;
-	pthread_mutex_unlock(&m->w->db);
-	if (!m->fatal)
-		m->fatal = CU_EDB;
-	return false;
-}
-
-/* Give the store back after a call that returned RC with ERR: a database error is fatal. */
-static void db_give(struct imp *m, int rc, const struct cu_err *err)
-{
-	if (rc && err->code == CU_EDB)
-		m->fatal_seq = m->seq; /* the error the caller is about to keep */
-	if (!m->w)
-		return;
-	if (rc && err->code == CU_EDB)
-		m->w->dead = true;
-	pthread_mutex_unlock(&m->w->db);
-}
-
-/* Append one queued observation (the writer thread, holding the store). */
-static void writer_one(struct imp *m, struct writer *w, const struct wq_item *it)
-{
-	struct cu_err err;
-	size_t n;
-
-	cu_err_clear(&err);
-	if (store_obs_bulk_append(m->bulk, &it->ob, &err) == 0) {
-		w->written++;
-		return;
-	}
-	if (err.code != CU_EEXIST && err.code != CU_EDENIED) {
-		w->dead = true;
-		w->fatal_seq = it->seq;
-		atomic_store(&w->fatal, err.code);
-	}
-	locate(m, &err, it->line, it->col);
-	n = atomic_load(&w->nerr);
-	if (n < CU_MAX_ERRORS)
-		w->errs[n] = (struct wq_err){ it->seq, err };
-	atomic_store(&w->nerr, n + 1);
-	if (!w->nfailed || w->failed[w->nfailed - 1] != it->line) {
-		w->failed = xgrow(w->failed, w->nfailed, &w->capfailed, sizeof *w->failed);
-		w->failed[w->nfailed++] = it->line;
-	}
-}
-
-static void *writer_run(void *arg)
-{
-	struct imp *m = arg;
-	struct writer *w = m->w;
-	size_t i;
-
-	while (cu_ring_next(&w->ring, &i)) {
-		struct wq_item *b = w->batch[i];
-		size_t n = w->len[i];
-
-		/* The store is taken row by row, so that the reader waits at most one row when it
-		 * meets a new organisation or indicator. After a fatal error nothing is written. */
-		for (size_t k = 0; k < n; k++) {
-			bool dead;
-
-			pthread_mutex_lock(&w->db);
-			if (!(dead = w->dead))
-				writer_one(m, w, &b[k]);
-			pthread_mutex_unlock(&w->db);
-			if (dead)
-				break;
-		}
-		cu_ring_done(&w->ring);
-	}
-	return NULL;
-}
-
-/* Start the writer thread for M; without a thread (or a second core) M writes in line. */
-static void writer_start(struct imp *m)
-{
-	struct writer *w;
-
-	if (ingest_csv_threads() < 2)
-		return;
-	w = xcalloc(1, sizeof *w);
-	pthread_mutex_init(&w->db, NULL);
-	cu_ring_init(&w->ring, WQ_BATCHES);
-	w->cur = cu_ring_free(&w->ring);
-	for (int i = 0; i < WQ_BATCHES; i++)
-		w->batch[i] = xmalloc(WQ_ROWS * sizeof *w->batch[i]);
-	atomic_init(&w->fatal, 0);
-	atomic_init(&w->nerr, 0);
-	m->w = w;
-	if (pthread_create(&w->tid, NULL, writer_run, m) != 0) {
-		m->w = NULL;
-		for (int i = 0; i < WQ_BATCHES; i++)
-			free(w->batch[i]);
-		pthread_mutex_destroy(&w->db);
-		cu_ring_destroy(&w->ring);
-		free(w);
-	}
-}
-
-/* Hand the batch being filled to the writer and wait until a batch is free to fill. */
-static void writer_push(struct writer *w)
-{
-	w->len[w->cur] = w->fill;
-	cu_ring_put(&w->ring);
-	w->fill = 0;
-	w->cur = cu_ring_free(&w->ring);
-}
-
-/* Queue OB (LINE, column COL) for the writer. */
-static void writer_queue(struct imp *m, long line, int col, const struct store_obs *ob)
-{
-	struct writer *w = m->w;
-	struct wq_item *it = &w->batch[w->cur][w->fill++];
-
-	it->ob = *ob;
-	it->line = line;
-	it->col = col;
-	it->seq = m->seq++;
-	if (w->fill == WQ_ROWS)
-		writer_push(w);
-}
-
-/* Whether LINE is among the N sorted lines in L. */
-static bool has_line(const long *l, size_t n, long line)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (l[mid] < line)
-			lo = mid + 1;
-		else if (l[mid] > line)
-			hi = mid;
-		else
-			return true;
-	}
-	return false;
-}
-
-/*
- * Let the writer write what is queued, stop it, and take over its results: its errors among
- * the reader's by their order, its observations, its rows that failed (no longer accepted)
- * and its fatal error. M writes in line afterwards.
- */
-static void writer_finish(struct imp *m)
-{
-	struct writer *w = m->w;
-	struct cu_errlist *mine = &m->res->errors, *all;
-	size_t nw, i = 0, j = 0, dropped;
-
-	if (!w)
-		return;
-	if (w->fill) {
-		w->len[w->cur] = w->fill;
-		cu_ring_put(&w->ring);
-		w->fill = 0;
-	}
-	cu_ring_close(&w->ring);
-	pthread_join(w->tid, NULL);
-	m->w = NULL;
-
-	m->res->observations += w->written;
-	if (!m->fatal)
-		m->fatal = atomic_load(&w->fatal);
-	for (size_t k = 0; k < w->nfailed; k++)
-		if (!has_line(m->rejected, m->nrejected, w->failed[k]) && m->res->rows_accepted > 0)
-			m->res->rows_accepted--;
-	nw = atomic_load(&w->nerr);
-	if (nw || w->dead) {
-		/* A fatal error ends the list: a sequential import stops there. */
-		unsigned long end = ULONG_MAX;
-
-		if (w->dead)
-			end = atomic_load(&w->fatal) ? w->fatal_seq : m->fatal_seq;
-		all = xcalloc(1, sizeof *all);
-		dropped = mine->dropped + (nw > CU_MAX_ERRORS ? nw - CU_MAX_ERRORS : 0);
-		if (nw > CU_MAX_ERRORS)
-			nw = CU_MAX_ERRORS;
-		while (i < mine->n || j < nw) {
-			if (j == nw || (i < mine->n && m->eseq[i] < w->errs[j].seq)) {
-				if (m->eseq[i] <= end)
-					cu_errlist_add(all, &mine->e[i]);
-				i++;
-			} else {
-				if (w->errs[j].seq <= end)
-					cu_errlist_add(all, &w->errs[j].e);
-				j++;
-			}
-		}
-		all->dropped += end == ULONG_MAX ? dropped : 0;
-		*mine = *all;
-		free(all);
-	}
-	for (int k = 0; k < WQ_BATCHES; k++)
-		free(w->batch[k]);
-	free(w->failed);
-	pthread_mutex_destroy(&w->db);
-	cu_ring_destroy(&w->ring);
-	free(w);
-}
-
 static int append(struct imp *m, long line, int col, struct store_obs *ob)
 {
 	struct cu_err err;
@@ -835,7 +488,7 @@ static int append(struct imp *m, long line, int col, struct store_obs *ob)
 	ob->import_id = m->res->import_id;
 	memcpy(ob->recorded_at, m->recorded_at, sizeof ob->recorded_at);
 	if (m->w) {
-		writer_queue(m, line, col, ob);
+		import_writer_queue(m, line, col, ob);
 		return 0;
 	}
 	if (!m->bulk && pair_is_new(m, ob, &err)) {
@@ -1160,6 +813,7 @@ static int on_record(void *arg, const struct ingest_record *r)
 {
 	struct imp *m = arg;
 	bool keep = true;
+	int rc;
 
 	if (!m->header_done)
 		return on_header(m, r) ? CU_EINVAL : 0;
@@ -1185,14 +839,8 @@ static int on_record(void *arg, const struct ingest_record *r)
 	}
 	if (m->fatal)
 		return m->fatal;
-	if (m->w) {
-		int fatal = atomic_load(&m->w->fatal);
-
-		if (fatal)
-			return fatal;
-		if (cu_errlist_total(&m->res->errors) + atomic_load(&m->w->nerr) >= CU_MAX_ERRORS)
-			return CU_ELIMIT;
-	}
+	if (m->w && (rc = import_writer_check(m)) != 0)
+		return rc;
 	if (cu_errlist_total(&m->res->errors) >= CU_MAX_ERRORS)
 		return CU_ELIMIT;
 	return 0;
@@ -1251,7 +899,7 @@ static int free_ind(void *arg, struct cu_map_entry *e)
 
 static void imp_release(struct imp *m)
 {
-	writer_finish(m);
+	import_writer_finish(m);
 	if (m->tmpl) {
 		for (size_t i = 0; i < m->p->nmeasure; i++) {
 			for (size_t k = 0; k < m->tmpl[i].n; k++)
@@ -1678,9 +1326,9 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		co.progress_arg = &pc;
 	}
 	if (m.bulk && !p->long_format)
-		writer_start(&m);
+		import_writer_start(&m);
 	rc = ingest_csv_read(f, &co, on_record, &m, &cr, &err);
-	writer_finish(&m);
+	import_writer_finish(&m);
 	fclose(f);
 	res->bytes = cr.bytes;
 	memcpy(res->sha256, cr.sha256, sizeof res->sha256);
