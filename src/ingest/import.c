@@ -3,9 +3,10 @@
  *
  * Rows are checked in one pass. Wide measures append an observation per row at once (on two
  * or more cores, through a writer thread: import_writer.c); long measures sum rows into groups
- * (organisation, period, indicator) kept in memory, which are appended at the end of the file. Observations go through the store's bulk writer (store_obs_bulk_*), and the
- * file's SHA-256 is computed on a thread of the CSV reader's. Nothing is committed unless the
- * whole file is clean.
+ * (organisation, period, indicator) kept in memory, which are appended at the end of the file.
+ * Observations go through the store's bulk writer (store_obs_bulk_*), and the file's SHA-256
+ * is computed on a thread of the CSV reader's. Nothing is committed unless the whole file is
+ * clean.
  */
 #include "ingest/import.h"
 
@@ -21,6 +22,7 @@
 #include "base/mem.h"
 #include "base/num.h"
 #include "ingest/csv.h"
+#include "ingest/import_int.h"
 #include "ingest/spells.h"
 #include "stats/stats.h"
 
@@ -28,8 +30,6 @@
 #define MAX_COUNT 1e12
 /* Long-format groups and row keys held at once. */
 #define MAX_GROUPS 2000000
-
-#include "ingest/import_int.h"
 
 
 /* ---- errors ---- */
@@ -1252,6 +1252,7 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	struct store_import rec = { 0 };
 	struct cu_err err;
 	struct stat sb;
+	size_t total;
 	FILE *f;
 	int rc;
 
@@ -1332,20 +1333,25 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	fclose(f);
 	res->bytes = cr.bytes;
 	memcpy(res->sha256, cr.sha256, sizeof res->sha256);
-	if (rc && err.code)
-		cu_errlist_add(&res->errors, &err); /* a fault of the reader itself */
 	/*
-	 * At the error limit the result is the first CU_MAX_ERRORS errors in file order, and
-	 * reading stopped there: a sequential import stops at the row of the last of them, while
-	 * the reading thread may have read on (to the end of the file, even) before the writing
-	 * thread's errors came in. Either way the same errors, the same count, and `stopped`, so
-	 * what is shown does not depend on the machine.
+	 * How the import ended, from the errors in file order (the writer thread's merged among
+	 * the reader's, the list cut after a fatal store error), as a sequential import would have
+	 * ended it: at the error limit when the 100th error comes before any fatal one (the
+	 * result then the first 100, `dropped` 0); at a fatal store error (a full disk) within the
+	 * first 100; at a fault of the reader itself (a quote not closed, a limit) met before
+	 * either; else as the reading ended. The reading thread may have read past the point
+	 * where a sequential import stops, to the end of the file even, before the writing
+	 * thread's errors came in: the outcome, the errors and their count are the same.
 	 */
-	if (cu_errlist_total(&res->errors) >= CU_MAX_ERRORS) {
+	total = cu_errlist_total(&res->errors);
+	if (total > CU_MAX_ERRORS || (total == CU_MAX_ERRORS && !m.fatal))
+		rc = CU_ELIMIT;
+	else if (m.fatal)
+		rc = m.fatal;
+	else if (rc && err.code)
+		cu_errlist_add(&res->errors, &err); /* a fault of the reader itself */
+	if (total >= CU_MAX_ERRORS)
 		res->errors.dropped = 0;
-		if (!rc)
-			rc = CU_ELIMIT;
-	}
 	if (rc)
 		res->stopped = true;
 	if (!rc && !m.header_done)

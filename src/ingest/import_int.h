@@ -98,8 +98,8 @@ void import_locate(const struct imp *m, struct cu_err *e, long line, int col);
 /*
  * The writer thread (import_writer.c). import_writer_start gives M one on a machine with two
  * or more threads to use (ingest_csv_threads), else leaves M->w NULL and M writes in line;
- * import_writer_queue hands it an observation of LINE (column COL); import_writer_check says
- * whether the reading must stop (its fatal error, or CU_ELIMIT when the errors of both threads
+ * import_writer_queue hands it an observation of LINE (column COL); import_writer_check (only
+ * while M->w is set) says whether the reading must stop (its fatal error, or CU_ELIMIT when the errors of both threads
  * reach the limit), else 0; import_writer_finish lets it write what is queued, stops it, and
  * merges its results into M's. import_db_take and import_db_give bracket the reading thread's
  * own calls to the store (always true and a no-op without a writer); see import_writer.c.

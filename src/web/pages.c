@@ -348,8 +348,9 @@ static int provider_content(struct page *pg, const struct store_org *o, struct c
 	if (strcmp(o->name, o->code) == 0)
 		html_elem(h, HTML_P, NULL,
 			  "No name is known for this organisation: the data it came from gives its "
-			  "code only. Importing a list of organisations that names it (such as "
-			  "the NHS trust locations file, profile locations) shows its name here.");
+			  "code only. Importing a list of organisations that names it (with the "
+			  "locations profile, or a profile written for that list) shows its name "
+			  "here.");
 	if (with_data == 0)
 		html_elem(h, HTML_P, NULL,
 			  "No quality figures have been received for this organisation.");

@@ -150,6 +150,13 @@ static void new_databases_have_16k_pages(void)
 
 	store_close(s);
 	CHECK_INT(page_size_of(path_of("pages16.db")), 16384);
+	/* A file made empty beforehand (as `install -m600 /dev/null` does) counts as new. */
+	fclose(fopen(path_of("empty.db"), "w"));
+	cu_err_clear(&err);
+	s = NULL;
+	CHECK_INT(store_open(path_of("empty.db"), STORE_OPEN_CREATE, &s, &err), 0);
+	store_close(s);
+	CHECK_INT(page_size_of(path_of("empty.db")), 16384);
 	remove(path_of("pages4.db"));
 	CHECK_INT(sqlite3_open(path_of("pages4.db"), &raw), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
@@ -360,6 +367,64 @@ static void full_disk_loses_nothing(void)
 	free(res);
 }
 
+/*
+ * A full disk after 99 row errors, on one thread and on two: 99 bad counts, then rows that
+ * cannot all fit, the first time with the disk filling far from the end of the file, the
+ * second with it full at once and only 450 rows to read (fewer than the writing thread keeps
+ * queued, so the reading thread reaches the end of the file before the full disk is met).
+ * Either way the import ends at the full disk (not at the error limit, which it reaches with
+ * it), stopped, with the 99 row errors and the full disk last, and nothing written. (Which
+ * row meets the full disk may differ between the two: the reading thread creates
+ * organisations while the writing thread appends.)
+ */
+static void full_disk_after_row_errors_ends_the_same_way(void)
+{
+	struct ingest_profile *p;
+	struct cu_err err;
+	static const struct {
+		int rows;
+		long pages;
+	} runs[2] = { { 20000, 60 }, { 450, 1 } };
+
+	cu_err_clear(&err);
+	p = ingest_profile_load(CU_SOURCE_DIR "/profiles", "custodian", &err);
+	for (int run = 0; run < 4 && p; run++) {
+		int threads = 1 + run % 2;
+		struct store *s = fresh("late_full.db");
+		struct ingest_import_result *res = xcalloc(1, sizeof *res);
+		char before[65], after[65];
+		FILE *f = fopen(path_of("late_full.csv"), "w");
+
+		if (!f)
+			abort();
+		fputs("org_code,indicator,period,numerator,denominator,value\n", f);
+		for (int i = 0; i < 99; i++)
+			fprintf(f, "R%04d,HCAI_MRSA,2024-01,,,x\n", i);
+		/* The 99 organisations again, month after month: none new, so only the writing
+		 * thread calls the store for these rows. */
+		for (int i = 0; i < runs[run / 2].rows; i++)
+			fprintf(f, "R%04d,HCAI_MRSA,%d-%02d,,,1\n", i % 99, 2000 + i / 99 / 12,
+				i / 99 % 12 + 1);
+		fclose(f);
+		setenv("CU_IMPORT_THREADS", threads == 1 ? "1" : "2", 1);
+		CHECK_INT(store_digest(s, before, &err), 0);
+		CHECK_INT(store_set_max_pages(s, runs[run / 2].pages, &err), 0);
+		CHECK_INT(ingest_import(s, &actor, p, path_of("late_full.csv"), NULL, res), CU_EDB);
+		unsetenv("CU_IMPORT_THREADS");
+		CHECK(res->stopped);
+		CHECK_INT((int)res->errors.n, 100);
+		CHECK_INT((int)res->errors.dropped, 0);
+		CHECK_CONTAINS(res->errors.e[0].msg, "bad count");
+		CHECK_INT((int)res->errors.e[98].line, 100);
+		CHECK_CONTAINS(res->errors.e[99].msg, "the database is full");
+		CHECK_INT(store_digest(s, after, &err), 0);
+		CHECK_STR(after, before);
+		store_close(s);
+		free(res);
+	}
+	ingest_profile_free(p);
+}
+
 struct recs {
 	int n;
 	long line[8];
@@ -426,6 +491,7 @@ int main(void)
 		return 2;
 	RUN(store_refuses_newer_database);
 	RUN(new_databases_have_16k_pages);
+	RUN(full_disk_after_row_errors_ends_the_same_way);
 	RUN(access_fails_closed_when_the_database_fails);
 	RUN(store_refuses_changes_to_observations);
 	RUN(new_format_needs_only_a_profile);

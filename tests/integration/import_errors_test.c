@@ -465,7 +465,7 @@ static struct ingest_import_result *import_at_limit(const char *path, int thread
 
 	setenv("CU_IMPORT_THREADS", threads == 1 ? "1" : "2", 1);
 	store_digest(db, before, NULL);
-	CHECK(ingest_import(db, &actor, custodian, path, NULL, res) != 0);
+	CHECK_INT(ingest_import(db, &actor, custodian, path, NULL, res), CU_ELIMIT);
 	store_digest(db, after, NULL);
 	unsetenv("CU_IMPORT_THREADS");
 	CHECK_STR(after, before);
@@ -480,9 +480,10 @@ static struct ingest_import_result *import_at_limit(const char *path, int thread
  * threads: each of 1,000 organisations has a good row, the same row again (a duplicate, found
  * by the writing thread on two threads) and a bad number (found by the reading thread).
  * Error J is on line 3 * (J / 2) + 3 + J % 2, so the 100th is on line 151; no further error is
- * counted, on one thread or two, and nothing is written. Then 1,000 good rows and the same
- * rows again: every error is the writer's, in the last rows, where the reader reaches the end
- * of the file before the writer has reported them; the same first 100 (lines 1,002 to 1,101).
+ * counted, on one thread or two, and nothing is written. Then 1,000 good rows, the same rows
+ * again and a last line with a quote not closed: every row error is the writer's, in the last
+ * rows, where the reader reaches the end of the file (and its fault there) before the writer
+ * has reported them; the same first 100 (lines 1,002 to 1,101), and no word of the quote.
  */
 static void import_stops_at_the_first_100_errors(void)
 {
@@ -507,6 +508,7 @@ static void import_stops_at_the_first_100_errors(void)
 	w = (size_t)snprintf(text, cap, HEADER);
 	for (int k = 0; k < 2000; k++)
 		w += (size_t)snprintf(text + w, cap - w, "RB%04d,HCAI_MRSA,2024-04,,,1\n", k % 1000);
+	w += (size_t)snprintf(text + w, cap - w, "RB9999,\"HCAI_MRSA,2024-04,,,1\n");
 	for (int threads = 1; threads <= 2; threads++) {
 		struct ingest_import_result *res =
 			import_at_limit(write_file("limit_end.csv", text, w), threads);
