@@ -43,10 +43,7 @@ static void keep_err(struct imp *m, const struct cu_err *e)
 	cu_errlist_add(&m->res->errors, e);
 }
 
-static void row_error(struct imp *m, long line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void row_error(struct imp *m, long line, int col, const char *fmt, ...)
+void import_row_error(struct imp *m, long line, int col, const char *fmt, ...)
 {
 	struct cu_err e;
 	va_list ap;
@@ -80,8 +77,7 @@ void import_locate(const struct imp *m, struct cu_err *e, long line, int col)
 				snprintf(e->field, sizeof e->field, "%s", m->p->columns.s[i]);
 }
 
-/* Record a store or other error already in E, at LINE. */
-static void add_err(struct imp *m, struct cu_err *e, long line, int col)
+void import_add_err(struct imp *m, struct cu_err *e, long line, int col)
 {
 	import_locate(m, e, line, col);
 	keep_err(m, e);
@@ -91,8 +87,6 @@ static const char *q(struct cu_str v, char *buf, size_t n)
 {
 	return cu_err_quote(v.p, v.n, buf, n);
 }
-
-#define QBUF (CU_MAX_SHOWN_VALUE * 4 + 8)
 
 /* ---- header ---- */
 
@@ -160,7 +154,7 @@ static int on_header(struct imp *m, const struct ingest_record *r)
 	m->ncols = r->n;
 	m->pcol = xcalloc(p->columns.n, sizeof *m->pcol);
 	if (r->bad_field >= 0) {
-		row_error(m, r->line, -1, "the header is not valid UTF-8 text");
+		import_row_error(m, r->line, -1, "the header is not valid UTF-8 text");
 		return -1;
 	}
 	for (i = 0; i < r->n; i++)
@@ -168,7 +162,7 @@ static int on_header(struct imp *m, const struct ingest_record *r)
 			if (cu_str_eq(r->f[i], r->f[j])) {
 				char b[QBUF];
 
-				row_error(m, r->line, -1, "column \"%s\" appears twice in the header",
+				import_row_error(m, r->line, -1, "column \"%s\" appears twice in the header",
 					  q(r->f[i], b, sizeof b));
 				return -1;
 			}
@@ -178,7 +172,7 @@ static int on_header(struct imp *m, const struct ingest_record *r)
 			if (cu_str_eqz(r->f[j], p->columns.s[i]))
 				m->pcol[i] = (int)j;
 		if (m->pcol[i] < 0)
-			row_error(m, r->line, -1,
+			import_row_error(m, r->line, -1,
 				  "missing column \"%s\": expected the header to name %s (profile %s)",
 				  p->columns.s[i], exp, p->name);
 	}
@@ -191,7 +185,7 @@ static int on_header(struct imp *m, const struct ingest_record *r)
 			if (!known) {
 				char b[QBUF];
 
-				row_error(m, r->line, -1,
+				import_row_error(m, r->line, -1,
 					  "unexpected column \"%s\": expected only %s (profile %s)",
 					  q(r->f[j], b, sizeof b), exp, p->name);
 			}
@@ -297,7 +291,7 @@ static enum cell figure(struct imp *m, const struct ingest_record *r, int col, b
 	if (is_marker(&m->missing, &m->p->missing, v))
 		return CELL_MISSING;
 	if (v.n == 0) {
-		row_error(m, r->line, col, "empty %s: expected a number", what);
+		import_row_error(m, r->line, col, "empty %s: expected a number", what);
 		return CELL_BAD;
 	}
 	cu_err_clear(&e);
@@ -305,12 +299,12 @@ static enum cell figure(struct imp *m, const struct ingest_record *r, int col, b
 		long long x;
 
 		if (v.p[0] == '-' && cu_num_int(v, -(long long)MAX_COUNT, 0, &x, NULL) == 0) {
-			row_error(m, r->line, col, "negative %s \"%s\": expected a whole number of 0 "
+			import_row_error(m, r->line, col, "negative %s \"%s\": expected a whole number of 0 "
 						   "or more", what, q(v, b, sizeof b));
 			return CELL_BAD;
 		}
 		if (cu_num_int(v, 0, (long long)MAX_COUNT, &x, &e)) {
-			row_error(m, r->line, col, "bad %s \"%s\": expected a whole number from 0 to "
+			import_row_error(m, r->line, col, "bad %s \"%s\": expected a whole number from 0 to "
 						   "%.0f", what, q(v, b, sizeof b), MAX_COUNT);
 			return CELL_BAD;
 		}
@@ -318,7 +312,7 @@ static enum cell figure(struct imp *m, const struct ingest_record *r, int col, b
 		return CELL_NUMBER;
 	}
 	if (cu_num_double(v, -1e15, 1e15, out, &e)) {
-		row_error(m, r->line, col, "bad %s \"%s\": expected a decimal number", what,
+		import_row_error(m, r->line, col, "bad %s \"%s\": expected a decimal number", what,
 			  q(v, b, sizeof b));
 		return CELL_BAD;
 	}
@@ -355,7 +349,7 @@ static int org_id(struct imp *m, const struct ingest_record *r, int64_t *id)
 	if (rc) {
 		if (err.code == CU_EDB)
 			m->fatal = CU_EDB;
-		add_err(m, &err, r->line, m->org_col);
+		import_add_err(m, &err, r->line, m->org_col);
 		return -1;
 	}
 	e = cu_map_put(&m->orgs, code, NULL);
@@ -374,7 +368,7 @@ static int period_of(struct imp *m, const struct ingest_record *r)
 		return 0;
 	cu_err_clear(&err);
 	if (model_period_parse(v, m->p->period_format, m->p->grain, &m->period, &err)) {
-		add_err(m, &err, r->line, m->period_col);
+		import_add_err(m, &err, r->line, m->period_col);
 		m->last_period[0] = '\0';
 		return -1;
 	}
@@ -420,7 +414,7 @@ static const struct ind_info *indicator_of(struct imp *m, const struct ingest_re
 						break;
 					w += (size_t)n;
 				}
-				row_error(m, r->line, pt->col, "unexpected value \"%s\": expected one of %s",
+				import_row_error(m, r->line, pt->col, "unexpected value \"%s\": expected one of %s",
 					  q(r->f[pt->col], b, sizeof b), exp);
 				return NULL;
 			}
@@ -442,7 +436,7 @@ static const struct ind_info *indicator_of(struct imp *m, const struct ingest_re
 	if (rc) {
 		if (err.code == CU_EDB)
 			m->fatal = CU_EDB;
-		add_err(m, &err, r->line, col);
+		import_add_err(m, &err, r->line, col);
 		return NULL;
 	}
 	info = xmalloc(sizeof *info);
@@ -480,7 +474,7 @@ static int pair_is_new(struct imp *m, struct store_obs *ob, struct cu_err *err)
 	return 0;
 }
 
-static int append(struct imp *m, long line, int col, struct store_obs *ob)
+int import_append(struct imp *m, long line, int col, struct store_obs *ob)
 {
 	struct cu_err err;
 
@@ -493,7 +487,7 @@ static int append(struct imp *m, long line, int col, struct store_obs *ob)
 	}
 	if (!m->bulk && pair_is_new(m, ob, &err)) {
 		m->fatal = err.code;
-		add_err(m, &err, line, col);
+		import_add_err(m, &err, line, col);
 		return -1;
 	}
 	if (m->bulk ? store_obs_bulk_append(m->bulk, ob, &err)
@@ -501,15 +495,14 @@ static int append(struct imp *m, long line, int col, struct store_obs *ob)
 		/* A duplicate or a refused row is the row's error; anything else ends the import. */
 		if (err.code != CU_EEXIST && err.code != CU_EDENIED)
 			m->fatal = err.code;
-		add_err(m, &err, line, col);
+		import_add_err(m, &err, line, col);
 		return -1;
 	}
 	m->res->observations++;
 	return 0;
 }
 
-/* Derive the value from numerator and denominator for measures that are a quotient. */
-static void set_quotient(struct store_obs *ob, const struct ind_info *ind)
+void import_set_quotient(struct store_obs *ob, const struct ind_info *ind)
 {
 	if (ob->status != MODEL_OBS_OK)
 		return;
@@ -544,7 +537,7 @@ static int wide(struct imp *m, const struct ingest_record *r, size_t i, int64_t 
 	memcpy(ob.period_end, m->period.end, sizeof ob.period_end);
 	if (need_den) {
 		if (nc < 0 || dc < 0) {
-			row_error(m, r->line, -1, "indicator %s is a %s: the profile must give it a "
+			import_row_error(m, r->line, -1, "indicator %s is a %s: the profile must give it a "
 						  "numerator and a denominator",
 				  m->key.p, model_measure_name(ind->measure));
 			return -1;
@@ -556,7 +549,7 @@ static int wide(struct imp *m, const struct ingest_record *r, size_t i, int64_t 
 		if (cn == CELL_BAD || cd == CELL_BAD)
 			return -1;
 		if (ind->measure == MODEL_MEASURE_RATIO && cd == CELL_NUMBER && ob.denominator < 0) {
-			row_error(m, r->line, dc, "negative expected count: expected 0 or more");
+			import_row_error(m, r->line, dc, "negative expected count: expected 0 or more");
 			return -1;
 		}
 		ob.has_numerator = cn == CELL_NUMBER;
@@ -569,12 +562,12 @@ static int wide(struct imp *m, const struct ingest_record *r, size_t i, int64_t 
 			ob.status = MODEL_OBS_OK;
 		if (ob.status == MODEL_OBS_OK && ind->measure == MODEL_MEASURE_PROPORTION &&
 		    ob.numerator > ob.denominator) {
-			row_error(m, r->line, nc, "numerator %.0f is greater than denominator %.0f: "
+			import_row_error(m, r->line, nc, "numerator %.0f is greater than denominator %.0f: "
 						  "expected numerator <= denominator",
 				  ob.numerator, ob.denominator);
 			return -1;
 		}
-		set_quotient(&ob, ind);
+		import_set_quotient(&ob, ind);
 		if (vc >= 0 && ob.status == MODEL_OBS_OK) {
 			double given;
 			enum cell c = figure(m, r, vc, false, "value", &given);
@@ -583,7 +576,7 @@ static int wide(struct imp *m, const struct ingest_record *r, size_t i, int64_t 
 				return -1;
 			if (c == CELL_NUMBER &&
 			    fabs(given - ob.value) > 1e-6 * fmax(1.0, fabs(ob.value))) {
-				row_error(m, r->line, vc, "value %g does not match numerator / "
+				import_row_error(m, r->line, vc, "value %g does not match numerator / "
 							  "denominator = %g: expected them to agree, "
 							  "or the value left blank", given, ob.value);
 				return -1;
@@ -606,7 +599,7 @@ static int wide(struct imp *m, const struct ingest_record *r, size_t i, int64_t 
 			ob.has_denominator = cd == CELL_NUMBER;
 		}
 	}
-	return append(m, r->line, need_den ? nc : (vc >= 0 ? vc : nc), &ob);
+	return import_append(m, r->line, need_den ? nc : (vc >= 0 ? vc : nc), &ob);
 }
 
 static struct cu_str key_str(struct imp *m)
@@ -633,7 +626,7 @@ static int longrow(struct imp *m, const struct ingest_record *r, size_t i, int64
 	if (!(ind = indicator_of(m, r, i)))
 		return -1;
 	if (!model_measure_whole(ind->measure) || !model_measure_needs_denominator(ind->measure)) {
-		row_error(m, r->line, -1, "indicator %s is a %s: a long-format measure must be a "
+		import_row_error(m, r->line, -1, "indicator %s is a %s: a long-format measure must be a "
 					  "proportion or a rate", m->key.p,
 			  model_measure_name(ind->measure));
 		return -1;
@@ -644,7 +637,7 @@ static int longrow(struct imp *m, const struct ingest_record *r, size_t i, int64
 	cu_buf_printf(&m->key, "|%lld|%s", (long long)org, m->period.start);
 	e = cu_map_put(&m->groups, key_str(m), &created);
 	if (!e) {
-		row_error(m, r->line, -1, "more than %d groups in one file", MAX_GROUPS);
+		import_row_error(m, r->line, -1, "more than %d groups in one file", MAX_GROUPS);
 		m->fatal = CU_ELIMIT;
 		return -1;
 	}
@@ -691,13 +684,13 @@ static int long_duplicate(struct imp *m, const struct ingest_record *r)
 			cu_buf_addc(&m->key, '\x1f');
 		}
 	if (!cu_map_put(&m->seen, key_str(m), &created)) {
-		row_error(m, r->line, -1, "more than %d distinct rows in one long-format file",
+		import_row_error(m, r->line, -1, "more than %d distinct rows in one long-format file",
 			  MAX_GROUPS);
 		m->fatal = CU_ELIMIT;
 		return -1;
 	}
 	if (!created) {
-		row_error(m, r->line, -1, "duplicate row: the same organisation, period and category "
+		import_row_error(m, r->line, -1, "duplicate row: the same organisation, period and category "
 					  "appear earlier in the file");
 		return -1;
 	}
@@ -730,7 +723,7 @@ static int copy_field(struct imp *m, const struct ingest_record *r, const char *
 		return 0;
 	}
 	if (cu_str_copy(dst, n, r->f[c])) {
-		row_error(m, r->line, c, "value longer than %zu bytes", n - 1);
+		import_row_error(m, r->line, c, "value longer than %zu bytes", n - 1);
 		return -1;
 	}
 	return 0;
@@ -746,11 +739,11 @@ static int org_row(struct imp *m, const struct ingest_record *r)
 
 	cu_err_clear(&err);
 	if (model_org_code_check(r->f[m->org_col], &err)) {
-		add_err(m, &err, r->line, m->org_col);
+		import_add_err(m, &err, r->line, m->org_col);
 		return -1;
 	}
 	if (!cu_map_put(&m->seen, r->f[m->org_col], &created) || !created) {
-		row_error(m, r->line, m->org_col, "duplicate row: organisation %.*s appears earlier "
+		import_row_error(m, r->line, m->org_col, "duplicate row: organisation %.*s appears earlier "
 						  "in the file", (int)r->f[m->org_col].n,
 			  r->f[m->org_col].p);
 		return -1;
@@ -762,14 +755,14 @@ static int org_row(struct imp *m, const struct ingest_record *r)
 	    copy_field(m, r, p->kind_column, kind, sizeof kind))
 		return -1;
 	if (!o.name[0]) {
-		row_error(m, r->line, col_of(m, p->name_column), "empty name: expected the "
+		import_row_error(m, r->line, col_of(m, p->name_column), "empty name: expected the "
 								  "organisation's name");
 		return -1;
 	}
 	if (!kind[0])
 		snprintf(kind, sizeof kind, "%s", p->default_kind);
 	if ((k = model_org_kind_parse(kind)) < 0) {
-		row_error(m, r->line, col_of(m, p->kind_column), "unknown kind \"%.31s\": expected "
+		import_row_error(m, r->line, col_of(m, p->kind_column), "unknown kind \"%.31s\": expected "
 								 "provider, commissioner, regulator or oversight", kind);
 		return -1;
 	}
@@ -778,29 +771,29 @@ static int org_row(struct imp *m, const struct ingest_record *r)
 		int c2 = col_of(m, p->longitude_column);
 
 		if (cu_num_double(r->f[c], -90, 90, &o.latitude, &err)) {
-			add_err(m, &err, r->line, c);
+			import_add_err(m, &err, r->line, c);
 			return -1;
 		}
 		if (c2 < 0 || cu_num_double(r->f[c2], -180, 180, &o.longitude, &err)) {
-			add_err(m, &err, r->line, c2);
+			import_add_err(m, &err, r->line, c2);
 			return -1;
 		}
 		o.has_location = true;
 	}
 	if ((c = col_of(m, p->valid_from_column)) >= 0 && r->f[c].n &&
 	    model_date_parse(r->f[c], p->date_format, o.valid_from, &err)) {
-		add_err(m, &err, r->line, c);
+		import_add_err(m, &err, r->line, c);
 		return -1;
 	}
 	if ((c = col_of(m, p->valid_to_column)) >= 0 && r->f[c].n &&
 	    model_date_parse(r->f[c], p->date_format, o.valid_to, &err)) {
-		add_err(m, &err, r->line, c);
+		import_add_err(m, &err, r->line, c);
 		return -1;
 	}
 	if (store_org_put(m->s, m->a, &o, NULL, &err)) {
 		if (err.code == CU_EDB)
 			m->fatal = CU_EDB;
-		add_err(m, &err, r->line, -1);
+		import_add_err(m, &err, r->line, -1);
 		return -1;
 	}
 	m->res->observations++;
@@ -819,10 +812,10 @@ static int on_record(void *arg, const struct ingest_record *r)
 		return on_header(m, r) ? CU_EINVAL : 0;
 	m->res->rows_read++;
 	if (r->n != m->ncols) {
-		row_error(m, r->line, -1, "%zu fields, expected %zu as in the header", r->n,
+		import_row_error(m, r->line, -1, "%zu fields, expected %zu as in the header", r->n,
 			  m->ncols);
 	} else if (r->bad_field >= 0) {
-		row_error(m, r->line, (int)r->bad_field,
+		import_row_error(m, r->line, (int)r->bad_field,
 			  r->bad_nul ? "NUL byte at offset %zu of the field: expected text"
 				     : "invalid UTF-8 at byte %zu of the field: expected UTF-8 text",
 			  r->bad_offset);
@@ -862,7 +855,7 @@ static int finish_long(struct imp *m)
 			continue; /* the measure's rows are not in this file at all */
 		for (size_t k = 0; k < ms->categories.n; k++)
 			if (m->cat_hits[m->cat_base[i] + k] == 0)
-				row_error(m, 0, m->cat_col,
+				import_row_error(m, 0, m->cat_col,
 					  "category \"%s\" of indicator %s never appears: expected "
 					  "the publisher's category names (renamed?)",
 					  ms->categories.s[k], ms->indicator);
@@ -882,10 +875,10 @@ static int finish_long(struct imp *m)
 		ob.has_numerator = ob.has_denominator = ob.status == MODEL_OBS_OK;
 		ob.numerator = g->num;
 		ob.denominator = g->den;
-		set_quotient(&ob, g->ind);
+		import_set_quotient(&ob, g->ind);
 		if (ob.status != MODEL_OBS_OK)
 			ob.has_numerator = ob.has_denominator = false;
-		append(m, g->line, -1, &ob);
+		import_append(m, g->line, -1, &ob);
 	}
 	return 0;
 }
@@ -923,302 +916,6 @@ static void imp_release(struct imp *m)
 	free(m->glist);
 	cu_buf_release(&m->key);
 	store_obs_bulk_close(m->bulk); /* after the commit or rollback: checks back on */
-}
-
-/* ---- spells: the mortality model's results and aggregates ---- */
-
-/*
- * The period given for a spells file: a financial year (2023-24) or a month (2024-03,
- * MAR2024), the grains an observation can have that such a file is about.
- */
-static int spells_period(struct imp *m, struct model_period *per)
-{
-	static const struct {
-		enum model_period_format f;
-		enum model_grain g;
-	} forms[] = { { MODEL_PF_FY, MODEL_GRAIN_YEAR },
-		      { MODEL_PF_YYYY_MM, MODEL_GRAIN_MONTH },
-		      { MODEL_PF_MON_YYYY, MODEL_GRAIN_MONTH } };
-	const char *t = m->o->period;
-	struct cu_err err;
-	char b[QBUF];
-
-	if (!t || !*t) {
-		row_error(m, 0, -1, "no period given: expected --period naming the period the "
-				    "spells are about, such as 2023-24 (April 2023 to March 2024) or "
-				    "2024-03 (a month)");
-		return CU_EINVAL;
-	}
-	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-		cu_err_clear(&err);
-		if (model_period_parse(cu_str_of(t), forms[i].f, forms[i].g, per, &err) == 0)
-			return 0;
-	}
-	row_error(m, 0, -1, "bad period \"%s\": expected a financial year such as 2023-24 or "
-			    "a month such as 2024-03", cu_err_quote(t, strlen(t), b, sizeof b));
-	return CU_EINVAL;
-}
-
-static const char *fit_status(int st)
-{
-	return st == STATS_OK ? "converged" : st == STATS_ESEPARATE ? "separated"
-				     : st == STATS_ENOCONV	    ? "not_converged"
-							    : "failed";
-}
-
-/* A store error at the end of the file: recorded, and it stops the import. */
-static int spells_fail(struct imp *m, struct cu_err *err)
-{
-	add_err(m, err, 0, -1);
-	m->fatal = err->code ? err->code : CU_EDB;
-	return m->fatal;
-}
-
-/*
- * Store the results R of the mortality model for import m->res->import_id, about PER, as
- * observations of indicator IND: the header, then per provider its organisation (created as
- * the other importers do when its code is an organisation code), its result row and its
- * observation, then the groups' fits, the CUSUM series and the cells. Inside the import's
- * transaction; the first failure stops it.
- */
-static int spells_store(struct imp *m, const struct spells_result *r, const struct model_period *per,
-			const struct ind_info *ind, const struct spells_opts *so)
-{
-	struct store_spells_import hd = { 0 };
-	int *gcode = xcalloc(r->ngroup, sizeof *gcode);
-	struct cu_err err;
-	int rc = 0;
-
-	cu_err_clear(&err);
-	hd.import_id = m->res->import_id;
-	hd.indicator_id = ind->id;
-	hd.grain = per->grain;
-	memcpy(hd.period_start, per->start, sizeof hd.period_start);
-	memcpy(hd.period_end, per->end, sizeof hd.period_end);
-	hd.spells = r->spells;
-	hd.deaths = r->deaths;
-	hd.providers = (int64_t)r->nprov;
-	hd.groups = (int64_t)r->ngroup;
-	hd.odds = so->odds > 0 ? so->odds : 2;
-	hd.h = so->h > 0 ? so->h : 4.5;
-	hd.tail_cut = so->trim > 0 ? so->trim : 0.1;
-	hd.winsorised = so->tails == STATS_FUNNEL_TAILS_WINSOR;
-	hd.has_phi = r->od_status == STATS_OK;
-	hd.phi = r->od.phi;
-	hd.tau2 = r->od.tau2;
-	if (store_spells_import_put(m->s, m->a, &hd, &err))
-		goto fail;
-	for (size_t i = 0; i < r->nprov; i++) {
-		const struct spells_provider *sp = &r->prov[i];
-		struct store_spells_provider p = { 0 };
-		struct cu_str code = cu_str_of(sp->code);
-
-		p.import_id = hd.import_id;
-		p.provider = (int)i;
-		memcpy(p.code, sp->code, sizeof p.code);
-		if (model_org_code_check(code, NULL) == 0) {
-			if (store_org_ensure(m->s, m->a, code, true, &p.org_id, &err))
-				goto fail;
-		} else if (m->res->providers_unlinked++ == 0) {
-			memcpy(m->res->first_unlinked, sp->code, sizeof m->res->first_unlinked);
-		}
-		p.spells = sp->spells;
-		p.observed = (int64_t)sp->observed;
-		p.expected = sp->expected;
-		p.ratio = sp->ratio;
-		p.lower95 = sp->lower95;
-		p.upper95 = sp->upper95;
-		p.lower998 = sp->lower998;
-		p.upper998 = sp->upper998;
-		p.pois_lower95 = sp->pois_lower95;
-		p.pois_upper95 = sp->pois_upper95;
-		p.pois_lower998 = sp->pois_lower998;
-		p.pois_upper998 = sp->pois_upper998;
-		p.band = sp->band;
-		if (store_spells_provider_put(m->s, m->a, &p, &err))
-			goto fail;
-		if (p.org_id) {
-			struct store_obs ob = { 0 };
-
-			ob.org_id = p.org_id;
-			ob.indicator_id = ind->id;
-			ob.grain = per->grain;
-			memcpy(ob.period_start, per->start, sizeof ob.period_start);
-			memcpy(ob.period_end, per->end, sizeof ob.period_end);
-			ob.status = MODEL_OBS_OK;
-			ob.has_numerator = ob.has_denominator = true;
-			ob.numerator = sp->observed;
-			ob.denominator = sp->expected;
-			set_quotient(&ob, ind);
-			if (append(m, 0, -1, &ob)) {
-				rc = m->fatal ? m->fatal : CU_EINVAL;
-				goto out;
-			}
-		}
-	}
-	for (size_t g = 0; g < r->ngroup; g++) {
-		const struct spells_group *sg = &r->group[g];
-		struct store_spells_group gr = { 0 };
-		long long code = 0;
-		size_t w = 0;
-
-		if (cu_num_int(cu_str_of(sg->code), 1, SPELLS_GROUPS, &code, &err))
-			goto fail; /* cannot happen: the engine checked the codes */
-		gcode[g] = (int)code;
-		gr.import_id = hd.import_id;
-		gr.diag_group = (int)code;
-		gr.spells = sg->spells;
-		gr.deaths = sg->deaths;
-		gr.patterns = (int)sg->patterns;
-		gr.parameters = (int)sg->params;
-		gr.iterations = sg->iterations;
-		snprintf(gr.status, sizeof gr.status, "%s", fit_status(sg->status));
-		for (int k = 0; k < SPELLS_NCOV; k++)
-			if (sg->dropped & 1u << k) {
-				int n = snprintf(gr.dropped + w, sizeof gr.dropped - w, "%s%s",
-						 w ? " " : "", spells_covariate[k]);
-
-				if (n > 0 && (size_t)n < sizeof gr.dropped - w)
-					w += (size_t)n;
-			}
-		if (store_spells_group_put(m->s, m->a, &gr, &err))
-			goto fail;
-	}
-	for (size_t i = 0; i < r->nseries; i++) {
-		const struct spells_series *ss = &r->series[i];
-		struct store_spells_series se = { .import_id = hd.import_id,
-						  .provider = (int)ss->provider,
-						  .diag_group = gcode[ss->group],
-						  .spells = ss->n,
-						  .deaths = ss->deaths,
-						  .expected = ss->expected,
-						  .alarms = ss->alarms,
-						  .first_alarm = ss->first_alarm,
-						  .s_end = ss->s_end };
-
-		if (store_spells_series_put(m->s, m->a, &se, &err))
-			goto fail;
-	}
-	/* The cells, a block at a time (they are most of what is written). */
-	for (size_t i = 0; i < r->ncell;) {
-		struct store_spells_cell c[256];
-		size_t k = 0;
-
-		for (; k < sizeof c / sizeof c[0] && i < r->ncell; k++, i++)
-			c[k] = (struct store_spells_cell){ .import_id = hd.import_id,
-							   .provider = (int)r->cell[i].provider,
-							   .diag_group = gcode[r->cell[i].group],
-							   .pattern = (int)r->cell[i].pattern,
-							   .spells = r->cell[i].spells,
-							   .deaths = r->cell[i].deaths };
-		if (store_spells_cells_put(m->s, m->a, c, k, &err))
-			goto fail;
-	}
-	goto out;
-fail:
-	rc = spells_fail(m, &err);
-out:
-	free(gcode);
-	return rc;
-}
-
-/*
- * Import a spells file F (closed here): run the model outside any transaction (it takes the
- * time; the database stays free meanwhile), then write everything in one transaction, the
- * import row last. A file imported before is refused before anything is written.
- */
-static int import_spells(struct imp *m, FILE *f)
-{
-	struct ingest_import_result *res = m->res;
-	const struct ingest_import_opts *o = m->o;
-	struct spells_opts so = { .source = m->src, .tails = STATS_FUNNEL_TAILS_TRIM,
-				  .max_errors = CU_MAX_ERRORS, .max_bytes = o->max_bytes,
-				  .max_rows = o->max_rows, .max_field = o->max_field,
-				  .cells = 1 };
-	struct spells_result r;
-	struct model_period per;
-	struct store_indicator si;
-	struct store_import prev, rec = { 0 };
-	struct ind_info ind;
-	struct cu_err *errs, err;
-	size_t nerr = 0;
-	int rc;
-
-	if ((rc = spells_period(m, &per))) {
-		fclose(f);
-		return rc;
-	}
-	model_period_label(per.start, per.grain, res->period_label);
-	errs = xcalloc(CU_MAX_ERRORS, sizeof *errs);
-	rc = spells_run(f, &so, &r, errs, &nerr);
-	fclose(f);
-	for (size_t i = 0; i < nerr; i++)
-		cu_errlist_add(&res->errors, &errs[i]);
-	free(errs);
-	if (rc) {
-		res->stopped = nerr >= CU_MAX_ERRORS;
-		return rc;
-	}
-	res->rows_read = res->rows_kept = res->rows_accepted = r.spells;
-	res->providers = (long long)r.nprov;
-	res->groups = (long long)r.ngroup;
-	memcpy(res->sha256, r.sha256, sizeof res->sha256);
-
-	cu_err_clear(&err);
-	if ((rc = store_begin(m->s, &err)) || (rc = store_import_next_id(m->s, &res->import_id, &err)))
-		goto fail;
-	store_now(m->s, m->recorded_at);
-	if ((rc = store_import_find_sha(m->s, m->a, r.sha256, &prev, &err)) == 0) {
-		cu_err_clear(&err);
-		rc = cu_err_set(&err, CU_EEXIST, "this file was imported before: import %lld of "
-						 "\"%s\" at %s by %s (same SHA-256)",
-				(long long)prev.id, prev.file_name, prev.started_at, prev.actor);
-		goto fail;
-	}
-	if (rc != CU_ENOENT)
-		goto fail;
-	cu_err_clear(&err);
-	if ((rc = store_indicator_get(m->s, m->a, cu_str_of(m->p->indicator), &si, &err)))
-		goto fail;
-	if (si.measure != MODEL_MEASURE_RATIO) {
-		rc = cu_err_set(&err, CU_EINVAL, "indicator %s is a %s: profile %s needs a ratio "
-						 "(observed / expected deaths)",
-				si.code, model_measure_name(si.measure), m->p->name);
-		goto fail;
-	}
-	ind = (struct ind_info){ .id = si.id, .measure = si.measure, .multiplier = si.multiplier };
-	if (spells_store(m, &r, &per, &ind, &so) == 0) {
-		rec.id = res->import_id;
-		snprintf(rec.file_name, sizeof rec.file_name, "%s", m->src);
-		memcpy(rec.sha256, r.sha256, sizeof rec.sha256);
-		snprintf(rec.profile, sizeof rec.profile, "%s", m->p->name);
-		memcpy(rec.started_at, m->recorded_at, sizeof rec.started_at);
-		store_now(m->s, rec.finished_at);
-		rec.rows_read = res->rows_read;
-		rec.rows_accepted = res->rows_accepted;
-		rec.observations = res->observations;
-		cu_err_clear(&err);
-		if (store_import_record(m->s, m->a, &rec, &err))
-			add_err(m, &err, 0, -1);
-	}
-	spells_result_free(&r);
-	if (res->errors.n || o->dry_run) {
-		store_rollback(m->s);
-		res->import_id = 0;
-		return res->errors.n ? (m->fatal ? m->fatal : CU_EINVAL) : 0;
-	}
-	cu_err_clear(&err);
-	if ((rc = store_commit(m->s, &err))) {
-		add_err(m, &err, 0, -1);
-		res->import_id = 0;
-	}
-	return rc;
-fail:
-	spells_result_free(&r);
-	store_rollback(m->s);
-	add_err(m, &err, 0, -1);
-	res->import_id = 0;
-	return rc;
 }
 
 static const char *base_name(const char *path)
@@ -1295,7 +992,7 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		return rc;
 	}
 	if (o->period) {
-		row_error(&m, 0, -1, "--period is only for spells files: profile %s takes each "
+		import_row_error(&m, 0, -1, "--period is only for spells files: profile %s takes each "
 				     "row's period from the file", p->name);
 		fclose(f);
 		imp_release(&m);
@@ -1355,9 +1052,9 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	if (rc)
 		res->stopped = true;
 	if (!rc && !m.header_done)
-		row_error(&m, 0, -1, "the file is empty: expected a header line naming the columns");
+		import_row_error(&m, 0, -1, "the file is empty: expected a header line naming the columns");
 	else if (!rc && res->rows_read == 0)
-		row_error(&m, 0, -1, "no data rows after the header: nothing to import");
+		import_row_error(&m, 0, -1, "no data rows after the header: nothing to import");
 	if (!rc && !res->errors.n && p->long_format)
 		finish_long(&m);
 	if (!res->errors.n && !m.fatal) {
@@ -1373,7 +1070,7 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		cu_err_clear(&err);
 		if (store_import_record(s, a, &rec, &err) ||
 		    (m.bulk && store_obs_bulk_finish(m.bulk, rec.id, &err)))
-			add_err(&m, &err, 0, -1);
+			import_add_err(&m, &err, 0, -1);
 	}
 	if (res->errors.n || o->dry_run) {
 		store_rollback(s);
@@ -1383,7 +1080,7 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 		cu_err_clear(&err);
 		rc = store_commit(s, &err);
 		if (rc) {
-			add_err(&m, &err, 0, -1);
+			import_add_err(&m, &err, 0, -1);
 			res->import_id = 0;
 		}
 	}

@@ -1,14 +1,17 @@
 /*
- * The import driver's internals, shared by import.c (reading and checking rows) and
- * import_writer.c (the writer thread). Not for use outside src/ingest/.
+ * The import driver's internals, shared by import.c (reading and checking rows),
+ * import_writer.c (the writer thread) and import_spells.c (spells files). Not for use outside
+ * src/ingest/.
  */
 #ifndef CU_INGEST_IMPORT_INT_H
 #define CU_INGEST_IMPORT_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/buf.h"
+#include "base/limits.h"
 #include "base/map.h"
 #include "ingest/import.h"
 
@@ -94,6 +97,33 @@ struct imp {
 
 /* Fill in E's location where the error did not give it: the file, LINE and column COL. */
 void import_locate(const struct imp *m, struct cu_err *e, long line, int col);
+/*
+ * Keep an error of the import in M's result, in the order of the import's events (import.c):
+ * import_row_error formats a row's error at LINE and column COL (-1: the row's, or the file's
+ * at line 0); import_add_err keeps an error already in E (a store's), located where it is not.
+ */
+void import_row_error(struct imp *m, long line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void import_add_err(struct imp *m, struct cu_err *e, long line, int col);
+
+/* Room for a value quoted in a message (cu_err_quote). */
+#define QBUF (CU_MAX_SHOWN_VALUE * 4 + 8)
+
+/*
+ * Append observation OB of LINE (column COL) to the import (import.c): through the writer
+ * thread when there is one, else the bulk writer or the store; a failure is kept as the row's
+ * error (a store's fatal one ends the import). Returns 0 or -1. import_set_quotient derives
+ * OB's value from its numerator and denominator for measures that are a quotient (IND's).
+ */
+int import_append(struct imp *m, long line, int col, struct store_obs *ob);
+void import_set_quotient(struct store_obs *ob, const struct ind_info *ind);
+
+/*
+ * Import a spells file F (import_spells.c; F is closed there): run the mortality model outside
+ * any transaction, then write its results in one, the import row last. Returns 0 or the
+ * error's code, with the errors in M's result.
+ */
+int import_spells(struct imp *m, FILE *f);
 
 /*
  * The writer thread (import_writer.c). import_writer_start gives M one on a machine with two
