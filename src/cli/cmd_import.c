@@ -112,16 +112,13 @@ int cli_import_file(struct cu_ctx *ctx, struct store *s, const char *profile, co
 	} else {
 		for (size_t i = 0; i < res->errors.n; i++)
 			fprintf(stderr, "%s\n", cu_err_format(&res->errors.e[i], line, sizeof line));
-		if (res->errors.dropped)
-			fprintf(stderr, "... and %zu more errors not shown\n", res->errors.dropped);
-		if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
+		if (res->at_limit)
 			fprintf(stderr, "custodian: %s: not imported, nothing was written (reading "
 					"stops at %d errors: these are the first %d, and rows after them, "
 					"if any, were not checked)\n", path, CU_MAX_ERRORS, CU_MAX_ERRORS);
 		else
 			fprintf(stderr, "custodian: %s: not imported, nothing was written (%zu "
-					"error%s)\n", path, cu_errlist_total(&res->errors),
-				cu_errlist_total(&res->errors) == 1 ? "" : "s");
+					"error%s)\n", path, res->errors.n, res->errors.n == 1 ? "" : "s");
 	}
 	ingest_profile_free(p);
 	free(res);

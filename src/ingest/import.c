@@ -1041,7 +1041,8 @@ int ingest_import(struct store *s, const struct cu_actor *a, const struct ingest
 	 * thread's errors came in: the outcome, the errors and their count are the same.
 	 */
 	total = cu_errlist_total(&res->errors);
-	if (total > CU_MAX_ERRORS || (total == CU_MAX_ERRORS && !m.fatal))
+	res->at_limit = total > CU_MAX_ERRORS || (total == CU_MAX_ERRORS && !m.fatal);
+	if (res->at_limit)
 		rc = CU_ELIMIT;
 	else if (m.fatal)
 		rc = m.fatal;

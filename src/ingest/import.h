@@ -50,6 +50,8 @@ struct ingest_import_result {
 	int64_t bytes;
 	char sha256[65];
 	bool stopped;             /* reading stopped early (too many errors or a fatal one) */
+	bool at_limit;            /* ...at the error limit: ERRORS are the first CU_MAX_ERRORS in
+				   * file order, and rows after them (if any) were not checked */
 	/* Spells: providers and diagnosis groups in the file, and the providers whose code is no
 	 * organisation code (3 to 8 upper-case letters or digits): their results are stored, but
 	 * no observation, as observations belong to organisations. FIRST_UNLINKED names one. */

@@ -239,7 +239,7 @@ int import_spells(struct imp *m, FILE *f)
 		cu_errlist_add(&res->errors, &errs[i]);
 	free(errs);
 	if (rc) {
-		res->stopped = nerr >= CU_MAX_ERRORS;
+		res->stopped = res->at_limit = nerr >= CU_MAX_ERRORS;
 		return rc;
 	}
 	res->rows_read = res->rows_kept = res->rows_accepted = r.spells;

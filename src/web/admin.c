@@ -230,17 +230,15 @@ void page_import_upload(struct page *pg)
 		page_error_summary(h, msgs, NULL, res->errors.n);
 		html_elem(h, HTML_H1, NULL, "The file was not imported");
 		html_open(h, HTML_P, -1);
-		if (res->stopped && cu_errlist_total(&res->errors) >= CU_MAX_ERRORS)
+		if (res->at_limit)
 			html_textf(h, "Nothing was written. Reading stops at %d errors: these are the "
 				      "first %d, and rows after them, if any, were not checked. Each "
 				      "names the line, the column, the value and what was expected.",
 				   CU_MAX_ERRORS, CU_MAX_ERRORS);
 		else
-			html_textf(h, "Nothing was written. %zu error%s found%s; each names the line, "
-				      "the column, the value and what was expected.",
-				   cu_errlist_total(&res->errors),
-				   cu_errlist_total(&res->errors) == 1 ? "" : "s",
-				   res->errors.dropped ? " (the first ones are listed)" : "");
+			html_textf(h, "Nothing was written. %zu error%s found; each names the line, "
+				      "the column, the value and what was expected.", res->errors.n,
+				   res->errors.n == 1 ? "" : "s");
 		html_close(h);
 		upload_form(pg, profile);
 		free(msgs);

@@ -412,6 +412,7 @@ static void full_disk_after_row_errors_ends_the_same_way(void)
 		CHECK_INT(ingest_import(s, &actor, p, path_of("late_full.csv"), NULL, res), CU_EDB);
 		unsetenv("CU_IMPORT_THREADS");
 		CHECK(res->stopped);
+		CHECK(!res->at_limit);
 		CHECK_INT((int)res->errors.n, 100);
 		CHECK_INT((int)res->errors.dropped, 0);
 		CHECK_CONTAINS(res->errors.e[0].msg, "bad count");

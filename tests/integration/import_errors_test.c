@@ -470,6 +470,7 @@ static struct ingest_import_result *import_at_limit(const char *path, int thread
 	unsetenv("CU_IMPORT_THREADS");
 	CHECK_STR(after, before);
 	CHECK(res->stopped);
+	CHECK(res->at_limit);
 	CHECK_INT((int)res->errors.n, 100);
 	CHECK_INT((int)res->errors.dropped, 0);
 	return res;
