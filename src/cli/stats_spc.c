@@ -175,23 +175,6 @@ static inline char *copy32(char *dst, const char *src, size_t n)
 	return dst + n;
 }
 
-/* Cell C to W when it needs no quotes and no guard (csv_line_textn would copy it as it is):
- * returns W past it, else NULL. */
-static inline char *plain_cell(char *w, struct cu_str c)
-{
-	if (c.n == 0 || c.p[0] == '=' || c.p[0] == '+' || c.p[0] == '-' || c.p[0] == '@' ||
-	    c.p[0] == '\t' || c.p[0] == '\r')
-		return NULL;
-	for (size_t i = 0; i < c.n; i++) {
-		char ch = c.p[i];
-
-		if (ch == ',' || ch == '"' || ch == '\r' || ch == '\n')
-			return NULL;
-		w[i] = ch;
-	}
-	return w + c.n;
-}
-
 /*
  * One output line but its end: the keys, ORD (when there is an order column) and VAL, the
  * segment's NUMS and the tail for flag byte F, in one pass with one check for room. Returns 0,
@@ -207,11 +190,11 @@ static int put_row(struct xmr_run *s, const struct stats_groups *g, struct cu_st
 		*w++ = ',';
 	}
 	if (g->order >= 0) {
-		if (!(w = plain_cell(w, ord)))
+		if (!(w = csv_plain_copy(w, ord.p, ord.n)))
 			return 0;
 		*w++ = ',';
 	}
-	if (!(w = plain_cell(w, val)))
+	if (!(w = csv_plain_copy(w, val.p, val.n)))
 		return 0;
 	*w++ = ',';
 	w = copy32(w, nums, nums_n);

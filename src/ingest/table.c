@@ -289,29 +289,18 @@ static inline void line_sep(struct csv_line *l, size_t more)
 
 void csv_line_textn(struct csv_line *l, const char *s, size_t n)
 {
-	char *w;
+	char *end;
 
 	/* One pass for the usual cell: copy while looking for what needs quoting, and start
 	 * over with csv_line_text only when something does. */
-	if (n == 0 || *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-	    *s == '\r') {
-		csv_line_text(l, s);
+	line_sep(l, n);
+	if ((end = csv_plain_copy(l->p + l->n, s, n))) {
+		l->n = (size_t)(end - l->p);
 		return;
 	}
-	line_sep(l, n);
-	w = l->p + l->n;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-			/* Take back the separator (if any): csv_line_text adds it again. */
-			l->n -= --l->cells != 0;
-			csv_line_text(l, s);
-			return;
-		}
-		w[i] = c;
-	}
-	l->n += n;
+	/* Take back the separator (if any): csv_line_text adds it again. */
+	l->n -= --l->cells != 0;
+	csv_line_text(l, s);
 }
 
 void csv_line_text(struct csv_line *l, const char *s)

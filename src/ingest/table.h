@@ -84,6 +84,24 @@ void csv_line_text(struct csv_line *l, const char *s);
 /* The same for the N bytes of S, which are followed by a NUL (a table cell: ingest_table_str),
  * faster for the usual cell that needs neither quotes nor a guard. */
 void csv_line_textn(struct csv_line *l, const char *s, size_t n);
+/* The N bytes of S to W when csv_line_text would write them as they are (no quotes, no
+ * guard): returns W past them, else NULL (W then holds a part of them). Inline: it is the
+ * inner loop of writing large outputs. */
+static inline char *csv_plain_copy(char *w, const char *s, size_t n)
+{
+	if (n == 0 || *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	    *s == '\r')
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == ',' || c == '"' || c == '\r' || c == '\n')
+			return NULL;
+		w[i] = c;
+	}
+	return w + n;
+}
+
 /* A number as the shortest decimal that reads back as the same double (cu_num_fmt: "0.406",
  * where %.17g writes "0.40600000000000003"); NaN is an empty cell. */
 void csv_line_num(struct csv_line *l, double v);
